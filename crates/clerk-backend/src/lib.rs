@@ -1,0 +1,50 @@
+//! # clerk-backend
+//!
+//! A typed, async client for [Clerk](https://clerk.com)'s Backend API.
+//!
+//! ```no_run
+//! # async fn run() -> clerk_backend::Result<()> {
+//! use clerk_backend::Clerk;
+//!
+//! let clerk = Clerk::from_env()?;
+//! let user = clerk
+//!     .users()
+//!     .create()
+//!     .email_address(["ada@example.com"])
+//!     .first_name("Ada")
+//!     .await?;
+//! let same = clerk.users().get(&user.id).await?;
+//! assert_eq!(same.id, user.id);
+//! # Ok(()) }
+//! ```
+//!
+//! - One client, [`Clerk`]: cheap to clone, one connection pool.
+//! - One handler per resource group ([`Clerk::users`], ...); each operation is a builder that
+//!   you `.await`. Required inputs are arguments, optional ones setters.
+//! - One error, [`Error`], with Clerk's `errors[]`, the trace id and predicates.
+//! - Lists return a [`Page`] and offer a `stream()` of every item.
+//! - Retries are a [`RetryPolicy`], set on the client and overridable per call.
+//! - Anything not modeled yet: [`Clerk::request`].
+//!
+//! Every operation of the spec this SDK implements is listed in [`operations::OPERATIONS`].
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod api;
+mod client;
+mod error;
+pub mod models;
+pub mod operations;
+pub mod paginate;
+mod request;
+mod retry;
+
+pub use client::{Clerk, ClerkBuilder, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_TIMEOUT};
+pub use error::{ClerkError, ClerkErrors, Error, ErrorKind, Result};
+pub use paginate::Page;
+pub use request::{BoxFuture, Call, RawRequest};
+pub use retry::RetryPolicy;
+
+pub use api::ItemStream;
+/// HTTP types used in the API (`Method` for [`Clerk::request`], `StatusCode` in errors).
+pub use reqwest::{Method, StatusCode};

@@ -1,0 +1,260 @@
+//! Pages of results, and streams that walk every page for you.
+//!
+//! Clerk answers lists in two shapes: a bare JSON array (`GET /v1/users`) or
+//! `{"data": [...], "total_count": N}`. [`Page`] decodes both. The streams stop on an empty or
+//! short page and when the cursor stops moving, so a misbehaving server cannot make them loop
+//! forever.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+
+use futures_util::{StreamExt, TryStreamExt, stream};
+use serde::Serialize;
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::error::{Error, Result};
+
+/// The most items a list request may ask for.
+pub const MAX_LIMIT: u32 = 500;
+/// The page size streams use when no `limit` was set.
+pub const DEFAULT_STREAM_PAGE_SIZE: u32 = 100;
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub data: Vec<T>,
+    /// The number of items across all pages, when the endpoint reports it (`GET /v1/users`
+    /// does not; use `users().count()`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// A page from its items and total.
+    pub fn new(data: Vec<T>, total_count: Option<u64>) -> Self {
+        Page { data, total_count }
+    }
+
+    /// The number of items on this page.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether this page has no items.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Iterates over this page's items.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.data.iter()
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.iter()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PageVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
+            type Value = Page<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON array or an object with `data` and `total_count`")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Page<T>, A::Error> {
+                let mut data =
+                    Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_LIMIT as usize));
+                while let Some(item) = seq.next_element()? {
+                    data.push(item);
+                }
+                Ok(Page {
+                    data,
+                    total_count: None,
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
+                let mut data = None;
+                let mut total_count = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match &*key {
+                        "data" => data = Some(map.next_value::<Vec<T>>()?),
+                        "total_count" => total_count = map.next_value::<Option<u64>>()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let data = data.ok_or_else(|| de::Error::missing_field("data"))?;
+                Ok(Page { data, total_count })
+            }
+        }
+
+        deserializer.deserialize_any(PageVisitor(PhantomData))
+    }
+}
+
+/// Checks a `limit` before any request is sent: outside 1..=500 the API silently answers 10
+/// rows, which would be a quiet bug.
+pub(crate) fn check_limit(limit: Option<u32>) -> Result<()> {
+    match limit {
+        Some(l) if l == 0 || l > MAX_LIMIT => Err(Error::invalid_input(format!(
+            "`limit` must be between 1 and {MAX_LIMIT}, got {l}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Where the next page starts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cursor {
+    /// The `offset` of the next page.
+    Offset(u64),
+    /// The id after which the next page starts (`starting_after`); `None` for the first page.
+    After(Option<String>),
+}
+
+/// Walks every page from `start`, yielding items. `fetch(cursor, limit)` loads one page.
+/// `id_of` gives an item's id for cursor paging (unused with offsets).
+pub(crate) fn pages<T, F, Fut>(
+    start: Cursor,
+    limit: u32,
+    id_of: fn(&T) -> &str,
+    fetch: F,
+) -> crate::api::ItemStream<T>
+where
+    T: Send + 'static,
+    F: FnMut(Cursor, u32) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<crate::Page<T>>> + Send + 'static,
+{
+    struct State<F> {
+        next: Option<Cursor>,
+        fetch: F,
+        seen: u64,
+    }
+    let state = State {
+        next: Some(start),
+        fetch,
+        seen: 0,
+    };
+    stream::try_unfold(state, move |mut state| async move {
+        let Some(cursor) = state.next.take() else {
+            return Ok(None);
+        };
+        let page = (state.fetch)(cursor.clone(), limit).await?;
+        let count = page.data.len() as u64;
+        state.seen += count;
+        let short = count < u64::from(limit);
+        let past_total = page.total_count.is_some_and(|total| state.seen >= total);
+        state.next = if count == 0 || short || past_total {
+            None
+        } else {
+            match cursor {
+                Cursor::Offset(offset) => Some(Cursor::Offset(offset + count)),
+                Cursor::After(previous) => {
+                    let last = page.data.last().map(|item| id_of(item).to_owned());
+                    // A cursor that does not move would fetch the same page forever.
+                    if last.is_none() || last == previous {
+                        None
+                    } else {
+                        Some(Cursor::After(last))
+                    }
+                }
+            }
+        };
+        Ok(Some((stream::iter(page.data.into_iter().map(Ok)), state)))
+    })
+    .try_flatten()
+    .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_decodes_both_shapes() {
+        let a: Page<u32> = serde_json::from_str("[1,2,3]").unwrap();
+        assert_eq!(a, Page::new(vec![1, 2, 3], None));
+        let b: Page<u32> =
+            serde_json::from_str(r#"{"total_count":9,"data":[4],"extra":{}}"#).unwrap();
+        assert_eq!(b, Page::new(vec![4], Some(9)));
+        assert!(serde_json::from_str::<Page<u32>>(r#"{"total_count":1}"#).is_err());
+        assert!(serde_json::from_str::<Page<u32>>("3").is_err());
+    }
+
+    #[test]
+    fn limits_outside_the_range_are_refused() {
+        assert!(check_limit(Some(0)).unwrap_err().is_invalid_input());
+        assert!(check_limit(Some(501)).unwrap_err().is_invalid_input());
+        assert!(check_limit(Some(500)).is_ok());
+        assert!(check_limit(None).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_cursor_that_does_not_move_ends_the_stream() {
+        // A broken server that answers the same full page whatever the cursor.
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let c = calls.clone();
+        let items: Vec<Result<String>> = pages(
+            Cursor::After(None),
+            2,
+            |s: &String| s.as_str(),
+            move |_cursor, _limit| {
+                c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                async { Ok(Page::new(vec!["a".to_owned(), "b".to_owned()], None)) }
+            },
+        )
+        .collect()
+        .await;
+        assert_eq!(items.len(), 4);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn offsets_stop_at_the_total_and_on_short_pages() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let s = seen.clone();
+        let items: Vec<u32> = pages(
+            Cursor::Offset(0),
+            2,
+            |_: &u32| "",
+            move |cursor, limit| {
+                s.lock().unwrap().push(cursor.clone());
+                let Cursor::Offset(o) = cursor else {
+                    unreachable!()
+                };
+                let data: Vec<u32> = (o as u32..(o as u32 + limit).min(5)).collect();
+                async move { Ok(Page::new(data, Some(5))) }
+            },
+        )
+        .try_collect()
+        .await
+        .unwrap();
+        assert_eq!(items, vec![0, 1, 2, 3, 4]);
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![Cursor::Offset(0), Cursor::Offset(2), Cursor::Offset(4)]
+        );
+    }
+}
