@@ -46,5 +46,10 @@ pub use request::{BoxFuture, Call, RawRequest};
 pub use retry::RetryPolicy;
 
 pub use api::ItemStream;
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
 /// HTTP types used in the API (`Method` for [`Clerk::request`], `StatusCode` in errors).
 pub use reqwest::{Method, StatusCode};

@@ -742,11 +742,13 @@ async fn billing_subscription_and_credits() {
             .as_ref()
             .unwrap()
             .annual_fee
+            .as_ref()
+            .unwrap()
             .amount,
         9600
     );
     let credit = clerk.users().billing_credit_balance(USER).await.unwrap();
-    assert_eq!(credit.balance.amount_formatted, "25.50");
+    assert_eq!(credit.balance.unwrap().amount_formatted, "25.50");
     let entry = clerk
         .users()
         .adjust_billing_credit_balance(USER, 500, CreditAdjustmentAction::Increase, "refund-42")

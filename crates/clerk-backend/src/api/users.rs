@@ -332,7 +332,9 @@ impl Users<'_> {
     /// ```no_run
     /// # async fn run(clerk: clerk_backend::Clerk) -> clerk_backend::Result<()> {
     /// let credit = clerk.users().billing_credit_balance("user_2abc").await?;
-    /// println!("{}", credit.balance.amount_formatted);
+    /// if let Some(balance) = credit.balance {
+    ///     println!("{}", balance.amount_formatted);
+    /// }
     /// # Ok(()) }
     /// ```
     pub fn billing_credit_balance(&self, user_id: impl AsRef<str>) -> Call<CommerceCreditBalance> {

@@ -217,10 +217,10 @@ pub struct CommerceSubscriptionCredit {
 /// Credits applied to a payment (spec schema `CommerceCreditsResponse`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommerceCredits {
-    /// Proration credit.
-    pub proration: CommerceProrationCreditDetail,
-    /// The payer's own credit.
-    pub payer: CommercePayerCredit,
+    /// Proration credit, if any.
+    pub proration: Option<CommerceProrationCreditDetail>,
+    /// The payer's own credit, if any.
+    pub payer: Option<CommercePayerCredit>,
     /// The total credit.
     pub total: CommerceMoney,
 }
@@ -257,11 +257,11 @@ pub struct CommercePlan {
     /// Its name.
     pub name: String,
     /// The monthly fee.
-    pub fee: CommerceMoney,
+    pub fee: Option<CommerceMoney>,
     /// The monthly fee when paid yearly.
-    pub annual_monthly_fee: CommerceMoney,
+    pub annual_monthly_fee: Option<CommerceMoney>,
     /// The yearly fee.
-    pub annual_fee: CommerceMoney,
+    pub annual_fee: Option<CommerceMoney>,
     /// Its description.
     pub description: Option<String>,
     /// The product id.
@@ -461,8 +461,8 @@ pub struct CommerceTotals {
 /// Discounts of a payment (spec schemas `CommerceDiscountsResponse`, `BillingDiscountsResponse`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommerceDiscounts {
-    /// Proration discount.
-    pub proration: CommerceProrationDiscount,
+    /// Proration discount, if any.
+    pub proration: Option<CommerceProrationDiscount>,
     /// The total discount.
     pub total: CommerceMoney,
 }
@@ -537,8 +537,8 @@ pub struct CommerceSubscriptionItemSeats {
 pub struct CommerceCreditBalance {
     /// The object name.
     pub object: String,
-    /// The balance.
-    pub balance: CommerceMoney,
+    /// The balance; `None` when the payer never had credit.
+    pub balance: Option<CommerceMoney>,
 }
 
 /// An entry of a payer's credit ledger (spec schema `CommerceCreditLedgerResponse`).

@@ -632,7 +632,8 @@ open_enum! {
 /// The outcome of `verify_totp`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotpVerification {
-    /// Whether the code was correct.
+    /// Whether the code was correct (a success answer without the field means it was).
+    #[serde(default = "yes")]
     pub verified: bool,
     /// Which kind of code matched, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
