@@ -38,6 +38,7 @@ pub mod operations;
 pub mod paginate;
 mod request;
 mod retry;
+pub mod webhooks;
 
 pub use client::{Clerk, ClerkBuilder, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_TIMEOUT};
 pub use error::{ClerkError, ClerkErrors, Error, ErrorKind, Result};

@@ -13,11 +13,13 @@ mod macros;
 
 mod billing;
 mod organizations;
+mod sessions;
 mod users;
 mod verification;
 
 pub use billing::*;
 pub use organizations::*;
+pub use sessions::*;
 pub use users::*;
 pub use verification::*;
 

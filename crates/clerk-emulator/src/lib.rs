@@ -1,0 +1,401 @@
+//! # clerk-emulator
+//!
+//! A local, in-memory Clerk Backend API: the same paths under `/v1`, the same JSON, the same
+//! errors and status codes, real RS256 session tokens (verifiable against its `/v1/jwks`) and
+//! Svix-signed webhooks. Use it to run a Clerk-backed app offline, and in tests.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use clerk_emulator::Emulator;
+//!
+//! let emulator = Emulator::start().await?;
+//! let clerk = emulator.client(); // a clerk_backend::Clerk pointed at it
+//! let user = clerk.users().create().email_address(["ada@example.com"]).await?;
+//! assert!(user.id.starts_with("user_"));
+//! # Ok(()) }
+//! ```
+//!
+//! The emulator stops when the [`Emulator`] is dropped (or at [`Emulator::shutdown`]).
+
+mod catalog;
+mod error;
+mod ids;
+mod keys;
+mod routes;
+mod server;
+mod store;
+mod totp;
+mod webhooks;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clerk_backend::Clerk;
+use clerk_backend::models::CreateUserRequest;
+use tokio::sync::{Notify, oneshot};
+use tokio::task::JoinHandle;
+
+pub use error::ApiError;
+pub use keys::SigningKey;
+pub use server::{Exchange, Faults, RateLimit};
+pub use webhooks::WebhookTarget;
+
+/// Why the emulator could not start.
+#[derive(Debug)]
+pub struct EmulatorError(String);
+
+impl std::fmt::Display for EmulatorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for EmulatorError {}
+
+/// Settings for an [`Emulator`]; from [`Emulator::builder`].
+#[derive(Debug, Default)]
+pub struct EmulatorBuilder {
+    host: Option<IpAddr>,
+    port: u16,
+    secret_key: Option<String>,
+    signing_key: Option<SigningKey>,
+    instance_id: Option<String>,
+    seed_users: Vec<CreateUserRequest>,
+    rate_limit: Option<RateLimit>,
+    faults: Option<Faults>,
+    webhook: Option<WebhookTarget>,
+    state_file: Option<PathBuf>,
+    record_traffic: bool,
+}
+
+impl EmulatorBuilder {
+    /// The address to listen on (default 127.0.0.1).
+    pub fn host(mut self, host: IpAddr) -> Self {
+        self.host = Some(host);
+        self
+    }
+
+    /// The port (default: a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The secret key clients must send (default: a random `sk_test_...`).
+    pub fn secret_key(mut self, key: impl Into<String>) -> Self {
+        self.secret_key = Some(key.into());
+        self
+    }
+
+    /// A fixed signing key, for reproducible tokens (default: a fresh 2048-bit key).
+    pub fn signing_key(mut self, key: SigningKey) -> Self {
+        self.signing_key = Some(key);
+        self
+    }
+
+    /// The instance id (`ins_...`), also the JWKS `kid` (default: a fresh one).
+    pub fn instance_id(mut self, id: impl Into<String>) -> Self {
+        self.instance_id = Some(id.into());
+        self
+    }
+
+    /// A user to create at start, validated like `POST /v1/users`.
+    pub fn seed_user(mut self, user: CreateUserRequest) -> Self {
+        self.seed_users.push(user);
+        self
+    }
+
+    /// Answers 429 past this many requests per window (off by default).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Injects 500/503 answers and dropped connections (off by default).
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = Some(faults);
+        self
+    }
+
+    /// Delivers webhooks to this target.
+    pub fn webhook(mut self, target: WebhookTarget) -> Self {
+        self.webhook = Some(target);
+        self
+    }
+
+    /// Loads the state from this file at start (if it exists) and saves it there, atomically,
+    /// after changes and at shutdown. A corrupt file is an error, never replaced.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// Records every request and answer, for [`Emulator::traffic`] (off by default).
+    pub fn record_traffic(mut self) -> Self {
+        self.record_traffic = true;
+        self
+    }
+
+    /// Binds and starts serving.
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let fail = |m: String| EmulatorError(m);
+        let snapshot = match &self.state_file {
+            Some(path) => store::load(path).map_err(fail)?,
+            None => None,
+        };
+        let (db, saved_instance, saved_secret, saved_key) = match snapshot {
+            // Ids lead with the second they were made in, so ids made after a restart still
+            // sort after the loaded ones.
+            Some(s) => (
+                s.db,
+                Some(s.instance_id),
+                Some(s.secret_key),
+                Some(s.signing_key_pkcs8),
+            ),
+            None => (store::Db::default(), None, None, None),
+        };
+        let instance_id = self
+            .instance_id
+            .or(saved_instance)
+            .unwrap_or_else(|| ids::new_id("ins"));
+        let secret_key = self
+            .secret_key
+            .or(saved_secret)
+            .unwrap_or_else(|| format!("sk_test_{}", ids::random_base62(40)));
+        let key = match (self.signing_key, saved_key) {
+            (Some(k), _) => k,
+            (None, Some(der)) => {
+                SigningKey::from_pkcs8_der(&der, instance_id.clone()).map_err(fail)?
+            }
+            (None, None) => SigningKey::generate(instance_id.clone()).map_err(fail)?,
+        };
+
+        let host = self.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let listener = tokio::net::TcpListener::bind(SocketAddr::new(host, self.port))
+            .await
+            .map_err(|e| fail(format!("cannot listen on {host}:{}: {e}", self.port)))?;
+        let local = listener.local_addr().map_err(|e| fail(e.to_string()))?;
+        let reachable = if local.ip().is_unspecified() {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        } else {
+            local.ip()
+        };
+        let authority = SocketAddr::new(reachable, local.port()).to_string();
+        let base_url = format!("http://{authority}");
+
+        let (outbox, webhook_task) = match self.webhook {
+            Some(target) => {
+                let (outbox, task) = webhooks::start(target, instance_id.clone()).map_err(fail)?;
+                (Some(outbox), Some(task))
+            }
+            None => (None, None),
+        };
+        let changed = self.state_file.as_ref().map(|_| Arc::new(Notify::new()));
+        let state = Arc::new(server::AppState::new(
+            db,
+            instance_id.clone(),
+            secret_key.clone(),
+            keys::publishable_key(&authority),
+            base_url.clone(),
+            key,
+            self.rate_limit,
+            self.faults,
+            outbox,
+            changed.clone(),
+            self.record_traffic,
+        ));
+        for user in self.seed_users {
+            routes::users::create(&state, user).map_err(|e| fail(format!("seed user: {e:?}")))?;
+        }
+
+        let saver = match (&self.state_file, changed) {
+            (Some(path), Some(changed)) => {
+                save_now(&state, path).map_err(fail)?;
+                Some(tokio::spawn(save_on_change(
+                    state.clone(),
+                    path.clone(),
+                    changed,
+                )))
+            }
+            _ => None,
+        };
+
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let app = server::router(state.clone());
+        let server_task = tokio::spawn(async move {
+            let served = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stop_rx.await;
+            });
+            if let Err(e) = served.await {
+                tracing::error!("the emulator's server stopped: {e}");
+            }
+        });
+
+        let client = Clerk::builder()
+            .secret_key(&secret_key)
+            .api_url(&base_url)
+            .build()
+            .map_err(|e| fail(format!("cannot build the client: {e}")))?;
+        Ok(Emulator {
+            state,
+            client,
+            stop: Some(stop_tx),
+            server_task: Some(server_task),
+            saver,
+            webhook_task,
+            state_file: self.state_file,
+        })
+    }
+}
+
+fn save_now(state: &server::AppState, path: &std::path::Path) -> Result<(), String> {
+    let bytes = {
+        let db = state.read();
+        let snapshot = SnapshotRef {
+            version: store::SNAPSHOT_VERSION,
+            instance_id: &state.instance_id,
+            secret_key: &state.secret_key,
+            signing_key_pkcs8: data_encoding::BASE64.encode(state.key.pkcs8_der()),
+            db: &db,
+        };
+        serde_json::to_vec(&snapshot).map_err(|e| e.to_string())?
+    };
+    store::save(path, &bytes)
+}
+
+/// A borrowed [`store::Snapshot`], to save without cloning the data.
+#[derive(serde::Serialize)]
+struct SnapshotRef<'a> {
+    version: u32,
+    instance_id: &'a str,
+    secret_key: &'a str,
+    signing_key_pkcs8: String,
+    db: &'a store::Db,
+}
+
+async fn save_on_change(state: Arc<server::AppState>, path: PathBuf, changed: Arc<Notify>) {
+    loop {
+        changed.notified().await;
+        // Let a burst of writes settle, then save once.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if let Err(e) = save_now(&state, &path) {
+            tracing::error!("saving the state failed: {e}");
+        }
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    state: Arc<server::AppState>,
+    client: Clerk,
+    stop: Option<oneshot::Sender<()>>,
+    server_task: Option<JoinHandle<()>>,
+    saver: Option<JoinHandle<()>>,
+    webhook_task: Option<JoinHandle<()>>,
+    state_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("url", &self.url())
+            .field("instance_id", &self.instance_id())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator on 127.0.0.1 and a free port, with a fresh instance.
+    pub async fn start() -> Result<Emulator, EmulatorError> {
+        Emulator::builder().start().await
+    }
+
+    /// Settings for an emulator.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The API URL (`http://127.0.0.1:<port>`), to use as `CLERK_API_URL`.
+    pub fn url(&self) -> &str {
+        &self.state.base_url
+    }
+
+    /// The secret key (`sk_test_...`), to use as `CLERK_SECRET_KEY`.
+    pub fn secret_key(&self) -> &str {
+        &self.state.secret_key
+    }
+
+    /// The publishable key (`pk_test_...`) naming this emulator's host.
+    pub fn publishable_key(&self) -> &str {
+        &self.state.publishable_key
+    }
+
+    /// The instance id (`ins_...`), also the `kid` of its signing key.
+    pub fn instance_id(&self) -> &str {
+        &self.state.instance_id
+    }
+
+    /// The `iss` of its tokens: its own URL, standing in for the Frontend API.
+    pub fn issuer(&self) -> &str {
+        &self.state.base_url
+    }
+
+    /// The signing key's public half as PEM, to use as `CLERK_JWT_KEY`.
+    pub fn public_key_pem(&self) -> String {
+        self.state.key.public_key_pem()
+    }
+
+    /// A client pointed at this emulator.
+    pub fn client(&self) -> Clerk {
+        self.client.clone()
+    }
+
+    /// The requests and answers so far, when built with
+    /// [`record_traffic`](EmulatorBuilder::record_traffic); empty otherwise.
+    pub fn traffic(&self) -> Vec<Exchange> {
+        self.state
+            .traffic
+            .as_ref()
+            .map(|t| t.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default()
+    }
+
+    /// Stops serving, waits for the server to finish, and saves the state file if there is
+    /// one.
+    pub async fn shutdown(mut self) -> Result<(), EmulatorError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.server_task.take() {
+            let _ = task.await;
+        }
+        if let Some(saver) = self.saver.take() {
+            saver.abort();
+        }
+        if let Some(path) = &self.state_file {
+            save_now(&self.state, path).map_err(EmulatorError)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(saver) = self.saver.take() {
+            saver.abort();
+            if let Some(path) = &self.state_file
+                && let Err(e) = save_now(&self.state, path)
+            {
+                tracing::error!("saving the state failed: {e}");
+            }
+        }
+        if let Some(task) = self.webhook_task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! Sessions, clients, session tokens and the JWKS.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use clerk_backend::models::{Client, Session, SessionStatus, SessionToken, User};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{new_id, now_ms, now_secs, random_base62};
+use crate::keys::{SESSION_CATEGORY, TEMPLATE_CATEGORY};
+use crate::server::{AppState, JsonBody, Query, Shared, json};
+use crate::store::Db;
+
+/// Sessions last a week unless ended; unused ones are abandoned after 30 days.
+const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
+const ABANDON_AFTER_MS: i64 = 30 * 24 * 3600 * 1000;
+/// Session tokens live 60 s.
+const TOKEN_LIFETIME_SECS: i64 = 60;
+/// `nbf` sits 10 s before `iat` on Clerk's session tokens.
+const NBF_SKEW_SECS: i64 = 10;
+
+pub(crate) fn router() -> Router<Shared> {
+    Router::new()
+        .route("/v1/sessions", get(list).post(create))
+        .route("/v1/sessions/{session_id}", get(get_session))
+        .route("/v1/sessions/{session_id}/revoke", post(revoke))
+        .route("/v1/sessions/{session_id}/tokens", post(create_token))
+        .route(
+            "/v1/sessions/{session_id}/tokens/{template_name}",
+            post(create_template_token),
+        )
+        .route("/v1/clients/{client_id}", get(get_client))
+        .route("/v1/jwks", get(jwks))
+        .route("/.well-known/jwks.json", get(jwks))
+        .route("/images/{image_id}", get(image))
+}
+
+fn session_not_found(id: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "resource_not_found",
+        "Session not found",
+        format!("No session was found with id {id}"),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateSession {
+    user_id: String,
+    #[serde(default)]
+    active_organization_id: Option<String>,
+}
+
+async fn create(
+    State(state): State<Shared>,
+    JsonBody(body): JsonBody<CreateSession>,
+) -> ApiResult<Response> {
+    let (session, user) = {
+        let mut db = state.write();
+        let record = db
+            .users
+            .get(&body.user_id)
+            .ok_or_else(|| ApiError::user_not_found(&body.user_id))?;
+        if record.user.banned {
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "user_banned",
+                "User banned",
+                "You have been banned. If you think this was by mistake, please contact support.",
+            ));
+        }
+        if let Some(org) = &body.active_organization_id
+            && !super::organizations::is_member(&db, org, &body.user_id)
+        {
+            return Err(ApiError::value_invalid(
+                "active_organization_id",
+                "active_organization_id must be an organization the user is a member of.",
+            ));
+        }
+        let now = now_ms();
+        let client_id = new_id("client");
+        let session = Session {
+            object: "session".into(),
+            id: new_id("sess"),
+            user_id: body.user_id.clone(),
+            client_id: client_id.clone(),
+            actor: None,
+            status: SessionStatus::Active,
+            last_active_organization_id: body.active_organization_id.clone(),
+            last_active_at: now,
+            latest_activity: None,
+            expire_at: now + SESSION_LIFETIME_MS,
+            abandon_at: now + ABANDON_AFTER_MS,
+            updated_at: now,
+            created_at: now,
+            tasks: None,
+        };
+        db.clients.insert(
+            client_id.clone(),
+            Client {
+                object: "client".into(),
+                id: client_id,
+                session_ids: vec![session.id.clone()],
+                sessions: vec![],
+                sign_in_id: None,
+                sign_up_id: None,
+                last_active_session_id: Some(session.id.clone()),
+                last_authentication_strategy: Some("admin".into()),
+                updated_at: now,
+                created_at: now,
+            },
+        );
+        db.sessions.insert(session.id.clone(), session.clone());
+        let user = db.users.get_mut(&body.user_id).map(|r| {
+            r.user.last_sign_in_at = Some(now);
+            // Clerk reports activity with day precision.
+            r.user.last_active_at = Some(now - now.rem_euclid(86_400_000));
+            r.user.updated_at = now;
+            r.user.clone()
+        });
+        (session, user)
+    };
+    state.emit("session.created", to_value(&session));
+    if let Some(user) = user {
+        state.emit("user.updated", to_value(&user));
+    }
+    Ok(json(&session))
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ListParams {
+    user_id: Option<String>,
+    client_id: Option<String>,
+    status: Option<String>,
+    paginated: Option<bool>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn list(
+    State(state): State<Shared>,
+    Query(params): Query<ListParams>,
+) -> ApiResult<Response> {
+    if params.user_id.is_none() && params.client_id.is_none() {
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "missing_query_parameter",
+            "missing query parameter",
+            "Either of the following query parameters must be provided: user_id, client_id.",
+        ));
+    }
+    let db = state.read();
+    let matching: Vec<&Session> = db
+        .sessions
+        .values()
+        .rev()
+        .filter(|s| params.user_id.as_ref().is_none_or(|u| &s.user_id == u))
+        .filter(|s| params.client_id.as_ref().is_none_or(|c| &s.client_id == c))
+        .filter(|s| {
+            params
+                .status
+                .as_ref()
+                .is_none_or(|st| s.status.as_str() == st)
+        })
+        .collect();
+    let total = matching.len();
+    let page: Vec<&Session> = matching
+        .into_iter()
+        .skip(params.offset.unwrap_or(0).max(0) as usize)
+        .take(super::users::page_limit(params.limit))
+        .collect();
+    if params.paginated == Some(true) {
+        Ok(json(&json!({"data": page, "total_count": total})))
+    } else {
+        Ok(json(&page))
+    }
+}
+
+async fn get_session(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Response> {
+    let db = state.read();
+    Ok(json(
+        db.sessions.get(&id).ok_or_else(|| session_not_found(&id))?,
+    ))
+}
+
+async fn revoke(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Response> {
+    let (session, changed) = {
+        let mut db = state.write();
+        let s = db
+            .sessions
+            .get_mut(&id)
+            .ok_or_else(|| session_not_found(&id))?;
+        let changed = matches!(s.status, SessionStatus::Active | SessionStatus::Pending);
+        if changed {
+            s.status = SessionStatus::Revoked;
+            s.updated_at = now_ms();
+        }
+        (s.clone(), changed)
+    };
+    if changed {
+        state.emit("session.revoked", to_value(&session));
+    }
+    Ok(json(&session))
+}
+
+/// Revokes every live session of a user (a ban, a password change); returns them.
+pub(crate) fn revoke_user_sessions(db: &mut Db, user_id: &str) -> Vec<Session> {
+    let now = now_ms();
+    db.sessions
+        .values_mut()
+        .filter(|s| {
+            s.user_id == user_id
+                && matches!(s.status, SessionStatus::Active | SessionStatus::Pending)
+        })
+        .map(|s| {
+            s.status = SessionStatus::Revoked;
+            s.updated_at = now;
+            s.clone()
+        })
+        .collect()
+}
+
+/// Removes every session and client of a deleted user; returns the sessions that were live.
+pub(crate) fn remove_user_sessions(db: &mut Db, user_id: &str) -> Vec<Session> {
+    let ids: Vec<String> = db
+        .sessions
+        .values()
+        .filter(|s| s.user_id == user_id)
+        .map(|s| s.id.clone())
+        .collect();
+    let mut live = Vec::new();
+    for id in ids {
+        if let Some(mut s) = db.sessions.remove(&id) {
+            db.clients.remove(&s.client_id);
+            if matches!(s.status, SessionStatus::Active | SessionStatus::Pending) {
+                s.status = SessionStatus::Removed;
+                s.updated_at = now_ms();
+                live.push(s);
+            }
+        }
+    }
+    live
+}
+
+pub(crate) fn emit_revoked(state: &AppState, sessions: Vec<Session>) {
+    for s in sessions {
+        state.emit("session.revoked", to_value(&s));
+    }
+}
+
+pub(crate) fn emit_removed(state: &AppState, sessions: Vec<Session>) {
+    for s in sessions {
+        state.emit("session.removed", to_value(&s));
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct TokenBody {
+    expires_in_seconds: Option<i64>,
+}
+
+/// The live session and its user, or the error Clerk gives.
+fn live_session(db: &Db, id: &str) -> ApiResult<(Session, User)> {
+    let session = db.sessions.get(id).ok_or_else(|| session_not_found(id))?;
+    if !matches!(
+        session.status,
+        SessionStatus::Active | SessionStatus::Pending
+    ) {
+        return Err(session_not_found(id));
+    }
+    let user = db
+        .users
+        .get(&session.user_id)
+        .ok_or_else(|| session_not_found(id))?;
+    Ok((session.clone(), user.user.clone()))
+}
+
+fn lifetime(requested: Option<i64>, default: i64) -> ApiResult<i64> {
+    match requested {
+        None => Ok(default),
+        Some(s) if (30..=315_360_000).contains(&s) => Ok(s),
+        Some(_) => Err(ApiError::value_invalid(
+            "expires_in_seconds",
+            "expires_in_seconds must be between 30 and 315360000.",
+        )),
+    }
+}
+
+async fn create_token(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<TokenBody>,
+) -> ApiResult<Response> {
+    let life = lifetime(body.expires_in_seconds, TOKEN_LIFETIME_SECS)?;
+    let claims = {
+        let db = state.read();
+        let (session, _user) = live_session(&db, &id)?;
+        let iat = now_secs();
+        let first_factor_age = ((now_ms() - session.created_at) / 60_000).max(0);
+        let mut claims = Map::new();
+        claims.insert("exp".into(), json!(iat + life));
+        claims.insert("fva".into(), json!([first_factor_age, -1]));
+        claims.insert("iat".into(), json!(iat));
+        claims.insert("iss".into(), json!(state.base_url));
+        claims.insert("jti".into(), json!(random_base62(20)));
+        claims.insert("nbf".into(), json!(iat - NBF_SKEW_SECS));
+        claims.insert("sid".into(), json!(session.id));
+        claims.insert("sts".into(), json!(session.status.as_str()));
+        claims.insert("sub".into(), json!(session.user_id));
+        claims.insert("v".into(), json!(2));
+        if let Some(org) = &session.last_active_organization_id
+            && let Some(o) = super::organizations::session_org_claim(&db, org, &session.user_id)
+        {
+            claims.insert("o".into(), o);
+        }
+        claims
+    };
+    let jwt = state
+        .key
+        .sign_jwt(SESSION_CATEGORY, &claims)
+        .map_err(|_| ApiError::internal())?;
+    Ok(json(&SessionToken {
+        object: "token".into(),
+        jwt,
+    }))
+}
+
+async fn create_template_token(
+    State(state): State<Shared>,
+    Path((id, template_name)): Path<(String, String)>,
+    JsonBody(body): JsonBody<TokenBody>,
+) -> ApiResult<Response> {
+    let claims = {
+        let db = state.read();
+        let (session, user) = live_session(&db, &id)?;
+        let template = super::jwt_templates::by_name(&db, &template_name).ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "resource_not_found",
+                "JWT template not found",
+                format!("No JWT template exists with name: {template_name}"),
+            )
+        })?;
+        let life = lifetime(body.expires_in_seconds, template.lifetime)?;
+        let iat = now_secs();
+        let mut claims = super::jwt_templates::render_claims(&db, &template, &user, &session);
+        claims.insert("exp".into(), json!(iat + life));
+        claims.insert("iat".into(), json!(iat));
+        claims.insert("iss".into(), json!(state.base_url));
+        claims.insert("jti".into(), json!(random_base62(20)));
+        claims.insert("nbf".into(), json!(iat - template.allowed_clock_skew));
+        claims.insert("sub".into(), json!(user.id));
+        claims
+    };
+    let jwt = state
+        .key
+        .sign_jwt(TEMPLATE_CATEGORY, &claims)
+        .map_err(|_| ApiError::internal())?;
+    Ok(json(&SessionToken {
+        object: "token".into(),
+        jwt,
+    }))
+}
+
+async fn get_client(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Response> {
+    let db = state.read();
+    let mut client = db.clients.get(&id).cloned().ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "resource_not_found",
+            "Client not found",
+            format!("No client was found with id {id}"),
+        )
+    })?;
+    client.sessions = client
+        .session_ids
+        .iter()
+        .filter_map(|s| db.sessions.get(s).cloned())
+        .collect();
+    Ok(json(&client))
+}
+
+async fn jwks(State(state): State<Shared>) -> Response {
+    json(&json!({"keys": [state.key.jwk()]}))
+}
+
+async fn image(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let db = state.read();
+    match db.images.get(&id) {
+        Some(img) => {
+            let mut response = img.data.clone().into_response();
+            if let Ok(v) = HeaderValue::from_str(&img.content_type) {
+                response.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            response
+        }
+        // The default avatar: a 1×1 transparent PNG.
+        None if id == "default" => (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("image/png"))],
+            DEFAULT_AVATAR,
+        )
+            .into_response(),
+        None => ApiError::resource_not_found().into_response(),
+    }
+}
+
+const DEFAULT_AVATAR: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x60, 0x00, 0x02, 0x00,
+    0x00, 0x05, 0x00, 0x01, 0x7A, 0x5E, 0xAB, 0x3F, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44,
+    0xAE, 0x42, 0x60, 0x82,
+];

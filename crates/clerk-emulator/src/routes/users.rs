@@ -1,0 +1,2012 @@
+//! The Users operations, with Clerk's semantics: validation and uniqueness on create and
+//! update, every list filter and ordering, cursor paging, bans that revoke sessions, locks,
+//! profile images, metadata merge and replace, password and TOTP checks.
+
+use std::cmp::Ordering;
+
+use axum::Router;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{delete, get, patch, post};
+use clerk_backend::models::{
+    CreateUserRequest, DeletedObject, EmailAddress, IdentificationStatus, Metadata, PasswordHasher,
+    Patch, PhoneNumber, TotalCount, UpdateUserRequest, User, UserMetadataRequest, Verification,
+    VerificationDetails, VerificationStatus, VerificationStrategy, Web3Wallet,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{deep_merge, metadata_size_ok, parse_rfc3339_ms, sessions};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{new_id, now_ms, now_secs};
+use crate::server::{JsonBody, Query, Shared, UPLOAD_BODY_LIMIT, json};
+use crate::store::{Db, Ident, Image, UserIndex, UserRecord};
+use crate::totp;
+
+/// bcrypt cost for passwords and backup codes: the minimum, since nothing here guards real
+/// accounts and tests create users by the thousand. Hashes still never store the secret.
+const BCRYPT_COST: u32 = 4;
+/// Verification attempts before a lockout, as instances created since 2026-07 default to.
+const LOCKOUT_ATTEMPTS: i64 = 10;
+const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
+const METADATA_LIMIT: usize = 8 * 1024;
+/// Passwords refused as breached (a stand-in for Clerk's breach database).
+const BREACHED: &[&str] = &[
+    "password",
+    "password1",
+    "password123",
+    "12345678",
+    "123456789",
+    "qwertyuiop",
+    "iloveyou",
+];
+
+pub(crate) fn router() -> Router<Shared> {
+    Router::new()
+        .route("/v1/users", get(list).post(create_handler))
+        .route("/v1/users/count", get(count))
+        .route("/v1/users/ban", post(ban_many))
+        .route("/v1/users/unban", post(unban_many))
+        .route(
+            "/v1/users/{user_id}",
+            get(get_user).patch(update).delete(delete_user),
+        )
+        .route("/v1/users/{user_id}/ban", post(ban))
+        .route("/v1/users/{user_id}/unban", post(unban))
+        .route("/v1/users/{user_id}/lock", post(lock))
+        .route("/v1/users/{user_id}/unlock", post(unlock))
+        .route(
+            "/v1/users/{user_id}/profile_image",
+            post(set_profile_image)
+                .delete(delete_profile_image)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/v1/users/{user_id}/metadata",
+            patch(merge_metadata).put(replace_metadata),
+        )
+        .route("/v1/users/{user_id}/billing/subscription", get(billing))
+        .route(
+            "/v1/users/{user_id}/billing/credits",
+            get(billing).post(billing),
+        )
+        .route(
+            "/v1/users/{user_id}/oauth_access_tokens/{provider}",
+            get(oauth_access_tokens),
+        )
+        .route(
+            "/v1/users/{user_id}/organization_memberships",
+            get(organization_memberships),
+        )
+        .route(
+            "/v1/users/{user_id}/organization_invitations",
+            get(organization_invitations),
+        )
+        .route("/v1/users/{user_id}/remove_password", post(remove_password))
+        .route("/v1/users/{user_id}/verify_password", post(verify_password))
+        .route("/v1/users/{user_id}/verify_totp", post(verify_totp))
+        .route("/v1/users/{user_id}/mfa", delete(disable_mfa))
+        .route(
+            "/v1/users/{user_id}/backup_code",
+            delete(delete_backup_codes),
+        )
+        .route("/v1/users/{user_id}/totp", delete(delete_totp))
+        .route("/v1/users/{user_id}/passkeys/{id}", delete(delete_passkey))
+        .route("/v1/users/{user_id}/trusted_devices", get(trusted_devices))
+        .route(
+            "/v1/users/{user_id}/trusted_devices/{id}",
+            delete(revoke_trusted_device),
+        )
+        .route(
+            "/v1/users/{user_id}/web3_wallets/{id}",
+            delete(delete_web3_wallet),
+        )
+        .route(
+            "/v1/users/{user_id}/external_accounts/{id}",
+            delete(delete_external_account),
+        )
+        .route(
+            "/v1/users/{user_id}/password/set_compromised",
+            post(set_password_compromised),
+        )
+        .route(
+            "/v1/users/{user_id}/password/unset_compromised",
+            post(unset_password_compromised),
+        )
+}
+
+// ---- validation ------------------------------------------------------------------------------
+
+fn valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.contains('@')
+}
+
+fn valid_phone(s: &str) -> bool {
+    s.strip_prefix('+').is_some_and(|d| {
+        (7..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0')
+    })
+}
+
+fn valid_web3(s: &str) -> bool {
+    s.strip_prefix("0x")
+        .is_some_and(|h| h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn valid_username(s: &str) -> bool {
+    (4..=64).contains(&s.chars().count())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+/// Checks a new password as Clerk does unless the checks are skipped.
+fn check_password(password: &str, skip_checks: bool) -> ApiResult<()> {
+    if password.len() > 72 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_password_size_in_bytes_exceeded",
+            "Your password is too long. Please use a shorter one.",
+            "Your password is too long. Please use a shorter one.",
+        )
+        .param("password"));
+    }
+    if skip_checks {
+        return Ok(());
+    }
+    if password.chars().count() < 8 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_password_length_too_short",
+            "Passwords must be 8 characters or more.",
+            "Passwords must be 8 characters or more.",
+        )
+        .param("password"));
+    }
+    if BREACHED.contains(&password.to_lowercase().as_str()) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_password_pwned",
+            "Password has been found in an online data breach. For account safety, please use a different password.",
+            "Password has been found in an online data breach. For account safety, please use a different password.",
+        )
+        .param("password"));
+    }
+    Ok(())
+}
+
+fn hash(secret: &str) -> ApiResult<String> {
+    bcrypt::hash(secret, BCRYPT_COST).map_err(|_| ApiError::internal())
+}
+
+fn is_bcrypt_hash(s: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"].iter().any(|p| s.starts_with(p)) && s.len() == 60
+}
+
+/// A password digest to import: only bcrypt digests can be checked by the emulator.
+fn import_digest(digest: &str, hasher: Option<&PasswordHasher>) -> ApiResult<String> {
+    match hasher {
+        None => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_conditional_param_missing",
+            "is missing",
+            "`password_hasher` is required when `password_digest` is present.",
+        )
+        .param("password_hasher")),
+        Some(PasswordHasher::Bcrypt) if is_bcrypt_hash(digest) => Ok(digest.to_owned()),
+        Some(PasswordHasher::Bcrypt) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_password_digest_invalid_code",
+            "is invalid",
+            "The password digest is not a valid bcrypt hash.",
+        )
+        .param("password_digest")),
+        Some(other) => Err(ApiError::value_invalid(
+            "password_hasher",
+            format!(
+                "{other} is not supported by the Clerk emulator, which imports bcrypt digests only."
+            ),
+        )),
+    }
+}
+
+fn check_metadata(name: &str, value: &Metadata) -> ApiResult<()> {
+    if metadata_size_ok(value, METADATA_LIMIT) {
+        return Ok(());
+    }
+    let text = format!(
+        "The given {name} exceeds the maximum allowed size of {METADATA_LIMIT} bytes (8 KB)."
+    );
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "form_param_exceeds_allowed_size",
+        &text,
+        text.clone(),
+    )
+    .param(name))
+}
+
+fn check_totp_secret(secret: &str) -> ApiResult<()> {
+    match totp::decode_secret(secret) {
+        Some(_) => Ok(()),
+        None => Err(ApiError::format_invalid(
+            "totp_secret",
+            "totp_secret must be a base32-encoded secret.",
+        )),
+    }
+}
+
+fn hash_backup_codes(codes: &[clerk_backend::models::SecretString]) -> ApiResult<Vec<String>> {
+    codes
+        .iter()
+        .map(|c| {
+            if is_bcrypt_hash(c.expose()) {
+                Ok(c.expose().to_owned())
+            } else {
+                hash(c.expose())
+            }
+        })
+        .collect()
+}
+
+fn admin_verification(status: VerificationStatus) -> Verification {
+    Verification::Admin(VerificationDetails {
+        status,
+        strategy: VerificationStrategy::Admin,
+        attempts: None,
+        expire_at: None,
+        verified_at_client: None,
+        channel: None,
+        error: None,
+        external_verification_redirect_url: None,
+        nonce: None,
+        message: None,
+    })
+}
+
+fn status_at(statuses: &[IdentificationStatus], i: usize) -> (bool, VerificationStatus) {
+    match statuses.get(i) {
+        Some(IdentificationStatus::Reserved) => (true, VerificationStatus::Unverified),
+        _ => (false, VerificationStatus::Verified),
+    }
+}
+
+/// Refuses an identifier another user holds.
+fn check_unique(index: &UserIndex, kind: Ident, value: &str, me: Option<&str>) -> ApiResult<()> {
+    match index.owner(kind, value) {
+        Some(owner) if Some(owner) != me => Err(ApiError::identifier_exists(kind.param())),
+        _ => Ok(()),
+    }
+}
+
+/// Collects validation errors so one answer lists them all, as Clerk's does.
+#[derive(Default)]
+struct Problems(Option<ApiError>);
+
+impl Problems {
+    fn check(&mut self, result: ApiResult<()>) {
+        if let Err(e) = result {
+            self.0 = Some(match self.0.take() {
+                Some(first) => first.and(e),
+                None => e,
+            });
+        }
+    }
+
+    fn into_result(self) -> ApiResult<()> {
+        self.0.map_or(Ok(()), Err)
+    }
+}
+
+fn unique_in_request(values: &[String], kind: Ident, problems: &mut Problems) {
+    let mut seen = std::collections::HashSet::new();
+    for v in values {
+        if !seen.insert(kind.key(v)) {
+            problems.check(Err(ApiError::identifier_exists(kind.param())));
+        }
+    }
+}
+
+// ---- create ----------------------------------------------------------------------------------
+
+async fn create_handler(
+    State(state): State<Shared>,
+    JsonBody(body): JsonBody<CreateUserRequest>,
+) -> ApiResult<Response> {
+    Ok(json(&create(&state, body)?))
+}
+
+/// Creates a user from a `POST /v1/users` body (also used for seed users).
+pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -> ApiResult<User> {
+    let mut problems = Problems::default();
+    for e in &body.email_address {
+        if !valid_email(e) {
+            problems.check(Err(ApiError::format_invalid(
+                "email_address",
+                "email_address must be a valid email address.",
+            )));
+        }
+    }
+    for p in &body.phone_number {
+        if !valid_phone(p) {
+            problems.check(Err(ApiError::format_invalid(
+                "phone_number",
+                "phone_number must be a valid phone number according to E.164 international standard.",
+            )));
+        }
+    }
+    for w in &body.web3_wallet {
+        if !valid_web3(w) {
+            problems.check(Err(ApiError::format_invalid(
+                "web3_wallet",
+                "web3_wallet must be a valid web3 wallet address.",
+            )));
+        }
+    }
+    for (statuses, values, name, other) in [
+        (
+            &body.email_address_identification_status,
+            &body.email_address,
+            "email_address_identification_status",
+            "email_address",
+        ),
+        (
+            &body.phone_number_identification_status,
+            &body.phone_number,
+            "phone_number_identification_status",
+            "phone_number",
+        ),
+    ] {
+        if !statuses.is_empty() && statuses.len() != values.len() {
+            problems.check(Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "form_param_array_length_mismatch",
+                "length mismatch",
+                format!("{name} must contain exactly one item for each item in {other}."),
+            )
+            .param(name)));
+        }
+    }
+    if let Some(u) = &body.username
+        && !valid_username(u)
+    {
+        problems.check(Err(ApiError::format_invalid(
+            "username",
+            "username must be 4 to 64 characters: letters, digits, `_`, `-` or `.`.",
+        )));
+    }
+    if let Some(p) = &body.password {
+        problems.check(check_password(
+            p.expose(),
+            body.skip_password_checks == Some(true),
+        ));
+    }
+    let digest = match &body.password_digest {
+        Some(d) => match import_digest(d.expose(), body.password_hasher.as_ref()) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                problems.check(Err(e));
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some(s) = &body.totp_secret {
+        problems.check(check_totp_secret(s.expose()));
+    }
+    for (name, m) in [
+        ("public_metadata", &body.public_metadata),
+        ("private_metadata", &body.private_metadata),
+        ("unsafe_metadata", &body.unsafe_metadata),
+    ] {
+        if let Some(m) = m {
+            problems.check(check_metadata(name, m));
+        }
+    }
+    let created_at = match &body.created_at {
+        Some(t) => parse_rfc3339_ms(t).ok_or_else(|| {
+            ApiError::format_invalid("created_at", "created_at must be an RFC 3339 date-time.")
+        }),
+        None => Ok(now_ms()),
+    };
+    let legal = match &body.legal_accepted_at {
+        Some(t) => parse_rfc3339_ms(t).map(Some).ok_or_else(|| {
+            ApiError::format_invalid(
+                "legal_accepted_at",
+                "legal_accepted_at must be an RFC 3339 date-time.",
+            )
+        }),
+        None => Ok(None),
+    };
+    unique_in_request(&body.email_address, Ident::Email, &mut problems);
+    unique_in_request(&body.phone_number, Ident::Phone, &mut problems);
+    unique_in_request(&body.web3_wallet, Ident::Web3, &mut problems);
+    problems.into_result()?;
+    let (created_at, legal_accepted_at) = (created_at?, legal?);
+
+    // Hash outside the lock: it is the slow part.
+    let password_hash = match (&body.password, digest) {
+        (Some(p), _) => Some(hash(p.expose())?),
+        (None, d) => d,
+    };
+    let backup_code_hashes = hash_backup_codes(body.backup_codes.as_deref().unwrap_or_default())?;
+
+    let now = now_ms();
+    let emails: Vec<EmailAddress> = body
+        .email_address
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (reserved, status) = status_at(&body.email_address_identification_status, i);
+            EmailAddress {
+                id: Some(new_id("idn")),
+                object: "email_address".into(),
+                email_address: e.clone(),
+                reserved,
+                verification: admin_verification(status),
+                linked_to: vec![],
+                matches_sso_connection: Some(false),
+                created_at: now,
+                updated_at: now,
+            }
+        })
+        .collect();
+    let phones: Vec<PhoneNumber> = body
+        .phone_number
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (reserved, status) = status_at(&body.phone_number_identification_status, i);
+            PhoneNumber {
+                id: Some(new_id("idn")),
+                object: "phone_number".into(),
+                phone_number: p.clone(),
+                reserved_for_second_factor: Some(false),
+                default_second_factor: Some(false),
+                reserved,
+                verification: admin_verification(status),
+                linked_to: vec![],
+                backup_codes: None,
+                created_at: now,
+                updated_at: now,
+            }
+        })
+        .collect();
+    let wallets: Vec<Web3Wallet> = body
+        .web3_wallet
+        .iter()
+        .map(|w| Web3Wallet {
+            id: Some(new_id("idn")),
+            object: "web3_wallet".into(),
+            web3_wallet: w.clone(),
+            verification: admin_verification(VerificationStatus::Verified),
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    let totp_enabled = body.totp_secret.is_some();
+    let backup_enabled = !backup_code_hashes.is_empty();
+    let two_factor = totp_enabled || backup_enabled;
+    let image = state.default_image_url();
+    let locked = body.locked == Some(true);
+    let user = User {
+        id: new_id("user"),
+        object: "user".into(),
+        external_id: body.external_id.clone(),
+        primary_email_address_id: emails
+            .iter()
+            .find(|e| !e.reserved)
+            .and_then(|e| e.id.clone()),
+        primary_phone_number_id: phones
+            .iter()
+            .find(|p| !p.reserved)
+            .and_then(|p| p.id.clone()),
+        primary_web3_wallet_id: wallets.first().and_then(|w| w.id.clone()),
+        username: body.username.clone(),
+        first_name: body.first_name.clone(),
+        last_name: body.last_name.clone(),
+        locale: body.locale.clone(),
+        profile_image_url: Some(image.clone()),
+        image_url: Some(image),
+        has_image: false,
+        public_metadata: body.public_metadata.clone().unwrap_or_default(),
+        private_metadata: Some(body.private_metadata.clone().unwrap_or_default()),
+        unsafe_metadata: Some(body.unsafe_metadata.clone().unwrap_or_default()),
+        email_addresses: emails,
+        phone_numbers: phones,
+        web3_wallets: wallets,
+        passkeys: vec![],
+        password_enabled: password_hash.is_some(),
+        two_factor_enabled: two_factor,
+        totp_enabled,
+        backup_code_enabled: backup_enabled,
+        mfa_enabled_at: two_factor.then_some(now),
+        mfa_disabled_at: None,
+        password_last_updated_at: password_hash.as_ref().map(|_| now),
+        external_accounts: vec![],
+        saml_accounts: vec![],
+        enterprise_accounts: vec![],
+        organization_memberships: None,
+        last_sign_in_at: None,
+        banned: body.banned == Some(true),
+        locked,
+        deprovisioned: Some(false),
+        lockout_expires_in_seconds: None,
+        verification_attempts_remaining: Some(if locked { 0 } else { LOCKOUT_ATTEMPTS }),
+        updated_at: now,
+        created_at,
+        delete_self_enabled: body.delete_self_enabled.unwrap_or(true),
+        create_organization_enabled: body.create_organization_enabled.unwrap_or(true),
+        create_organizations_limit: body.create_organizations_limit,
+        last_active_at: None,
+        legal_accepted_at,
+        bypass_client_trust: Some(body.bypass_client_trust == Some(true)),
+        scim: None,
+    };
+    let record = UserRecord {
+        user,
+        password_hash,
+        password_compromised: false,
+        totp_secret: body.totp_secret.as_ref().map(|s| s.expose().to_owned()),
+        backup_code_hashes,
+    };
+
+    let user = {
+        let mut db = state.write();
+        let mut problems = Problems::default();
+        for (kind, value) in UserIndex::identifiers(&record.user) {
+            problems.check(check_unique(&db.index, kind, &value, None));
+        }
+        problems.into_result()?;
+        super::check_access_lists(&db, &record.user)?;
+        if body.created_at.is_some() {
+            db.imported_created_at = true;
+        }
+        db.index.add_user(&record.user);
+        let user = record.user.clone();
+        db.users.insert(user.id.clone(), record);
+        user
+    };
+    state.emit("user.created", user_json(&user));
+    Ok(user)
+}
+
+fn user_json(user: &User) -> Value {
+    serde_json::to_value(user).unwrap_or(Value::Null)
+}
+
+// ---- read ------------------------------------------------------------------------------------
+
+fn find<'a>(db: &'a Db, user_id: &str) -> ApiResult<&'a UserRecord> {
+    db.users
+        .get(user_id)
+        .ok_or_else(|| ApiError::user_not_found(user_id))
+}
+
+async fn get_user(State(state): State<Shared>, Path(user_id): Path<String>) -> ApiResult<Response> {
+    let db = state.read();
+    Ok(json(&find(&db, &user_id)?.user))
+}
+
+/// The filters of `GET /v1/users` and `GET /v1/users/count`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Filters {
+    email_address: Vec<String>,
+    phone_number: Vec<String>,
+    external_id: Vec<String>,
+    username: Vec<String>,
+    web3_wallet: Vec<String>,
+    user_id: Vec<String>,
+    organization_id: Vec<String>,
+    query: Option<String>,
+    email_address_query: Option<String>,
+    phone_number_query: Option<String>,
+    username_query: Option<String>,
+    name_query: Option<String>,
+    banned: Option<bool>,
+    last_active_at_before: Option<i64>,
+    last_active_at_after: Option<i64>,
+    last_active_at_since: Option<i64>,
+    created_at_before: Option<i64>,
+    created_at_after: Option<i64>,
+    last_sign_in_at_before: Option<i64>,
+    last_sign_in_at_after: Option<i64>,
+    provider: Option<String>,
+    provider_user_id: Vec<String>,
+}
+
+/// Paging and order of `GET /v1/users`, decoded from the same query string as [`Filters`]
+/// (`#[serde(flatten)]` would lose single values of list parameters).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ListParams {
+    limit: Option<i64>,
+    offset: Option<i64>,
+    starting_after: Option<String>,
+    order_by: Vec<String>,
+}
+
+/// `+`/`-` prefixed include and exclude lists.
+fn split_signed(values: &[String]) -> (Vec<&str>, Vec<&str>) {
+    let mut include = Vec::new();
+    let mut exclude = Vec::new();
+    for v in values {
+        match v.strip_prefix('-') {
+            Some(rest) => exclude.push(rest),
+            None => include.push(v.strip_prefix('+').unwrap_or(v)),
+        }
+    }
+    (include, exclude)
+}
+
+fn contains_ci(haystack: &str, needle_lower: &str) -> bool {
+    haystack.to_lowercase().contains(needle_lower)
+}
+
+/// A compiled [`Filters`]: lowercased needles, include/exclude sets.
+struct Matcher<'a> {
+    f: &'a Filters,
+    emails: Vec<String>,
+    usernames: Vec<String>,
+    wallets: Vec<String>,
+    ext: (Vec<&'a str>, Vec<&'a str>),
+    ids: (Vec<&'a str>, Vec<&'a str>),
+    orgs: (Vec<&'a str>, Vec<&'a str>),
+    query: Option<String>,
+    email_q: Option<String>,
+    phone_q: Option<String>,
+    username_q: Option<String>,
+    name_q: Option<String>,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(f: &'a Filters) -> ApiResult<Matcher<'a>> {
+        if !f.provider_user_id.is_empty() && f.provider.is_none() {
+            return Err(ApiError::param_missing("provider"));
+        }
+        let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        let lower_opt = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.to_lowercase())
+                .filter(|s| !s.is_empty())
+        };
+        Ok(Matcher {
+            f,
+            emails: lower(&f.email_address),
+            usernames: lower(&f.username),
+            wallets: lower(&f.web3_wallet),
+            ext: split_signed(&f.external_id),
+            ids: split_signed(&f.user_id),
+            orgs: split_signed(&f.organization_id),
+            query: lower_opt(&f.query),
+            email_q: lower_opt(&f.email_address_query),
+            phone_q: lower_opt(&f.phone_number_query),
+            username_q: lower_opt(&f.username_query),
+            name_q: lower_opt(&f.name_query),
+        })
+    }
+
+    fn matches(&self, db: &Db, u: &User) -> bool {
+        let f = self.f;
+        if !self.emails.is_empty()
+            && !u
+                .email_addresses
+                .iter()
+                .any(|e| self.emails.contains(&e.email_address.to_lowercase()))
+        {
+            return false;
+        }
+        if !f.phone_number.is_empty()
+            && !u
+                .phone_numbers
+                .iter()
+                .any(|p| f.phone_number.contains(&p.phone_number))
+        {
+            return false;
+        }
+        if !self.usernames.is_empty()
+            && !u
+                .username
+                .as_ref()
+                .is_some_and(|n| self.usernames.contains(&n.to_lowercase()))
+        {
+            return false;
+        }
+        if !self.wallets.is_empty()
+            && !u
+                .web3_wallets
+                .iter()
+                .any(|w| self.wallets.contains(&w.web3_wallet.to_lowercase()))
+        {
+            return false;
+        }
+        let signed = |(inc, exc): &(Vec<&str>, Vec<&str>), value: Option<&str>| {
+            (inc.is_empty() || value.is_some_and(|v| inc.contains(&v)))
+                && !value.is_some_and(|v| exc.contains(&v))
+        };
+        if !signed(&self.ext, u.external_id.as_deref()) || !signed(&self.ids, Some(&u.id)) {
+            return false;
+        }
+        if !self.orgs.0.is_empty() || !self.orgs.1.is_empty() {
+            let mine = super::organizations::user_organization_ids(db, &u.id);
+            if !self.orgs.0.is_empty() && !mine.iter().any(|o| self.orgs.0.contains(&o.as_str())) {
+                return false;
+            }
+            if mine.iter().any(|o| self.orgs.1.contains(&o.as_str())) {
+                return false;
+            }
+        }
+        if let Some(q) = &self.query {
+            let hit = u
+                .email_addresses
+                .iter()
+                .any(|e| contains_ci(&e.email_address, q))
+                || u.phone_numbers
+                    .iter()
+                    .any(|p| contains_ci(&p.phone_number, q))
+                || u.web3_wallets
+                    .iter()
+                    .any(|w| contains_ci(&w.web3_wallet, q))
+                || u.username.as_deref().is_some_and(|n| contains_ci(n, q))
+                || contains_ci(&u.id, q)
+                || u.first_name.as_deref().is_some_and(|n| contains_ci(n, q))
+                || u.last_name.as_deref().is_some_and(|n| contains_ci(n, q));
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(q) = &self.email_q
+            && !u
+                .email_addresses
+                .iter()
+                .any(|e| contains_ci(&e.email_address, q))
+        {
+            return false;
+        }
+        if let Some(q) = &self.phone_q
+            && !u
+                .phone_numbers
+                .iter()
+                .any(|p| contains_ci(&p.phone_number, q))
+        {
+            return false;
+        }
+        if let Some(q) = &self.username_q
+            && !u.username.as_deref().is_some_and(|n| contains_ci(n, q))
+        {
+            return false;
+        }
+        if let Some(q) = &self.name_q {
+            let full = format!(
+                "{} {}",
+                u.first_name.as_deref().unwrap_or(""),
+                u.last_name.as_deref().unwrap_or("")
+            );
+            if !contains_ci(&full, q) {
+                return false;
+            }
+        }
+        if f.banned.is_some_and(|b| b != u.banned) {
+            return false;
+        }
+        let before =
+            |v: Option<i64>, limit: Option<i64>| limit.is_none_or(|l| v.is_some_and(|v| v < l));
+        let after =
+            |v: Option<i64>, limit: Option<i64>| limit.is_none_or(|l| v.is_some_and(|v| v > l));
+        if !before(u.last_active_at, f.last_active_at_before)
+            || !after(u.last_active_at, f.last_active_at_after)
+            || !after(u.last_active_at, f.last_active_at_since)
+            || !before(Some(u.created_at), f.created_at_before)
+            || !after(Some(u.created_at), f.created_at_after)
+            || !before(u.last_sign_in_at, f.last_sign_in_at_before)
+            || !after(u.last_sign_in_at, f.last_sign_in_at_after)
+        {
+            return false;
+        }
+        if let Some(provider) = &f.provider {
+            let hit = u.external_accounts.iter().any(|a| {
+                (a.provider == *provider || a.provider == format!("oauth_{provider}"))
+                    && (f.provider_user_id.is_empty()
+                        || f.provider_user_id.contains(&a.provider_user_id))
+            });
+            if !hit {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The orderings `GET /v1/users` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OrderField {
+    CreatedAt,
+    UpdatedAt,
+    EmailAddress,
+    Web3Wallet,
+    FirstName,
+    LastName,
+    PhoneNumber,
+    Username,
+    LastActiveAt,
+    LastSignInAt,
+}
+
+fn parse_order(order_by: &[String]) -> ApiResult<(OrderField, bool)> {
+    let Some(raw) = order_by.first() else {
+        return Ok((OrderField::CreatedAt, true));
+    };
+    let (desc, name) = match raw.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, raw.strip_prefix('+').unwrap_or(raw)),
+    };
+    let field = match name {
+        "created_at" => OrderField::CreatedAt,
+        "updated_at" => OrderField::UpdatedAt,
+        "email_address" => OrderField::EmailAddress,
+        "web3wallet" => OrderField::Web3Wallet,
+        "first_name" => OrderField::FirstName,
+        "last_name" => OrderField::LastName,
+        "phone_number" => OrderField::PhoneNumber,
+        "username" => OrderField::Username,
+        "last_active_at" => OrderField::LastActiveAt,
+        "last_sign_in_at" => OrderField::LastSignInAt,
+        _ => {
+            return Err(ApiError::value_invalid(
+                "order_by",
+                format!("{raw} does not match one of the allowed values for parameter order_by"),
+            ));
+        }
+    };
+    Ok((field, desc))
+}
+
+fn primary_email(u: &User) -> Option<&str> {
+    u.primary_email_address().map(|e| e.email_address.as_str())
+}
+
+/// Compares two users by a field; missing values sort last ascending and first descending.
+fn compare(field: OrderField, a: &User, b: &User) -> Ordering {
+    fn opt<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
+        match (a, b) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    let lower = |s: Option<&str>| s.map(str::to_lowercase);
+    let by = match field {
+        OrderField::CreatedAt => a.created_at.cmp(&b.created_at),
+        OrderField::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+        OrderField::EmailAddress => opt(lower(primary_email(a)), lower(primary_email(b))),
+        OrderField::Web3Wallet => opt(
+            a.web3_wallets.first().map(|w| w.web3_wallet.to_lowercase()),
+            b.web3_wallets.first().map(|w| w.web3_wallet.to_lowercase()),
+        ),
+        OrderField::FirstName => opt(
+            lower(a.first_name.as_deref()),
+            lower(b.first_name.as_deref()),
+        ),
+        OrderField::LastName => opt(lower(a.last_name.as_deref()), lower(b.last_name.as_deref())),
+        OrderField::PhoneNumber => opt(
+            a.primary_phone_number().map(|p| p.phone_number.clone()),
+            b.primary_phone_number().map(|p| p.phone_number.clone()),
+        ),
+        OrderField::Username => opt(lower(a.username.as_deref()), lower(b.username.as_deref())),
+        OrderField::LastActiveAt => opt(a.last_active_at, b.last_active_at),
+        OrderField::LastSignInAt => opt(a.last_sign_in_at, b.last_sign_in_at),
+    };
+    by.then_with(|| a.id.cmp(&b.id))
+}
+
+/// The page size Clerk uses: 1..=500 as asked, anything else silently 10.
+pub(crate) fn page_limit(limit: Option<i64>) -> usize {
+    match limit {
+        Some(l) if (1..=500).contains(&l) => l as usize,
+        _ => 10,
+    }
+}
+
+async fn list(
+    State(state): State<Shared>,
+    Query(filters): Query<Filters>,
+    Query(params): Query<ListParams>,
+) -> ApiResult<Response> {
+    let (field, desc) = parse_order(&params.order_by)?;
+    let offset = params.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::value_invalid(
+            "offset",
+            "offset must be greater than or equal to 0.",
+        ));
+    }
+    if params.starting_after.is_some() {
+        if field != OrderField::CreatedAt {
+            return Err(ApiError::value_invalid(
+                "starting_after",
+                "starting_after can only be combined with created_at ordering (order_by created_at, +created_at or -created_at).",
+            ));
+        }
+        if offset != 0 {
+            return Err(ApiError::value_invalid(
+                "starting_after",
+                "starting_after cannot be combined with a non-zero offset.",
+            ));
+        }
+    }
+    let matcher = Matcher::new(&filters)?;
+    let limit = page_limit(params.limit);
+    let db = state.read();
+    let page: Vec<&User> = if field == OrderField::CreatedAt {
+        // Ids sort in creation order, so the map's own order is the answer's; ties in
+        // `created_at` (imports) still follow creation. A cursor is an id: it keeps working
+        // even when that user has been deleted since.
+        let users = &db.users;
+        let iter: Box<dyn Iterator<Item = &UserRecord>> = match (&params.starting_after, desc) {
+            (Some(after), true) => Box::new(
+                users
+                    .range::<str, _>((
+                        std::ops::Bound::Unbounded,
+                        std::ops::Bound::Excluded(after.as_str()),
+                    ))
+                    .rev()
+                    .map(|(_, r)| r),
+            ),
+            (Some(after), false) => Box::new(
+                users
+                    .range::<str, _>((
+                        std::ops::Bound::Excluded(after.as_str()),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .map(|(_, r)| r),
+            ),
+            (None, true) => Box::new(users.values().rev()),
+            (None, false) => Box::new(users.values()),
+        };
+        if !db.imported_created_at {
+            iter.map(|r| &r.user)
+                .filter(|u| matcher.matches(&db, u))
+                .skip(offset as usize)
+                .take(limit)
+                .collect()
+        } else {
+            let mut all: Vec<&User> = iter
+                .map(|r| &r.user)
+                .filter(|u| matcher.matches(&db, u))
+                .collect();
+            all.sort_by(|a, b| {
+                if desc {
+                    compare(field, b, a)
+                } else {
+                    compare(field, a, b)
+                }
+            });
+            all.into_iter().skip(offset as usize).take(limit).collect()
+        }
+    } else {
+        let mut all: Vec<&User> = db
+            .users
+            .values()
+            .map(|r| &r.user)
+            .filter(|u| matcher.matches(&db, u))
+            .collect();
+        all.sort_by(|a, b| {
+            if desc {
+                compare(field, b, a)
+            } else {
+                compare(field, a, b)
+            }
+        });
+        all.into_iter().skip(offset as usize).take(limit).collect()
+    };
+    Ok(json(&page))
+}
+
+async fn count(State(state): State<Shared>, Query(filters): Query<Filters>) -> ApiResult<Response> {
+    let matcher = Matcher::new(&filters)?;
+    let db = state.read();
+    let n = db
+        .users
+        .values()
+        .filter(|r| matcher.matches(&db, &r.user))
+        .count();
+    Ok(json(&TotalCount {
+        object: "total_count".into(),
+        total_count: n as u64,
+    }))
+}
+
+// ---- update ----------------------------------------------------------------------------------
+
+/// Applies `change` to a user under the write lock, stamps `updated_at`, emits `user.updated`
+/// and answers with the user.
+fn mutate(
+    state: &Shared,
+    user_id: &str,
+    change: impl FnOnce(&mut Db, &str) -> ApiResult<()>,
+) -> ApiResult<User> {
+    let user = {
+        let mut db = state.write();
+        find(&db, user_id)?;
+        change(&mut db, user_id)?;
+        let record = db
+            .users
+            .get_mut(user_id)
+            .ok_or_else(|| ApiError::user_not_found(user_id))?;
+        record.user.updated_at = now_ms().max(record.user.updated_at);
+        record.user.clone()
+    };
+    state.emit("user.updated", user_json(&user));
+    Ok(user)
+}
+
+async fn update(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    JsonBody(body): JsonBody<UpdateUserRequest>,
+) -> ApiResult<Response> {
+    let mut problems = Problems::default();
+    if let Patch::Value(u) = &body.username
+        && !u.is_empty()
+        && !valid_username(u)
+    {
+        problems.check(Err(ApiError::format_invalid(
+            "username",
+            "username must be 4 to 64 characters: letters, digits, `_`, `-` or `.`.",
+        )));
+    }
+    if let Some(p) = &body.password {
+        problems.check(check_password(
+            p.expose(),
+            body.skip_password_checks == Some(true),
+        ));
+    } else {
+        for (given, name) in [
+            (
+                body.sign_out_of_other_sessions.is_some(),
+                "sign_out_of_other_sessions",
+            ),
+            (body.skip_password_checks.is_some(), "skip_password_checks"),
+        ] {
+            if given {
+                problems.check(Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "form_conditional_param_missing",
+                    "is missing",
+                    format!("`password` is required when `{name}` is present."),
+                )
+                .param("password")));
+            }
+        }
+    }
+    let digest = match &body.password_digest {
+        Some(d) => match import_digest(d.expose(), body.password_hasher.as_ref()) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                problems.check(Err(e));
+                None
+            }
+        },
+        None => None,
+    };
+    if let Patch::Value(s) = &body.totp_secret {
+        problems.check(check_totp_secret(s.expose()));
+    }
+    let created_at = match &body.created_at {
+        Some(t) => match parse_rfc3339_ms(t) {
+            Some(ms) => Some(ms),
+            None => {
+                problems.check(Err(ApiError::format_invalid(
+                    "created_at",
+                    "created_at must be an RFC 3339 date-time.",
+                )));
+                None
+            }
+        },
+        None => None,
+    };
+    let legal = match &body.legal_accepted_at {
+        Patch::Value(t) => match parse_rfc3339_ms(t) {
+            Some(ms) => Patch::Value(ms),
+            None => {
+                problems.check(Err(ApiError::format_invalid(
+                    "legal_accepted_at",
+                    "legal_accepted_at must be an RFC 3339 date-time.",
+                )));
+                Patch::Absent
+            }
+        },
+        Patch::Null => Patch::Null,
+        Patch::Absent => Patch::Absent,
+    };
+    problems.into_result()?;
+    let password_hash = match (&body.password, digest) {
+        (Some(p), _) => Some(hash(p.expose())?),
+        (None, d) => d,
+    };
+    let backup = match &body.backup_codes {
+        Some(codes) => Some(hash_backup_codes(codes)?),
+        None => None,
+    };
+
+    let sign_out = body.sign_out_of_other_sessions == Some(true);
+    let mut revoked = Vec::new();
+    let user = mutate(&state, &user_id, |db, id| {
+        let Db {
+            users,
+            index,
+            imported_created_at,
+            ..
+        } = &mut *db;
+        let record = users
+            .get_mut(id)
+            .ok_or_else(|| ApiError::user_not_found(id))?;
+        // Check everything before changing anything.
+        if let Patch::Value(x) = &body.external_id {
+            check_unique(index, Ident::ExternalId, x, Some(id))?;
+        }
+        if let Patch::Value(u) = &body.username
+            && !u.is_empty()
+        {
+            check_unique(index, Ident::Username, u, Some(id))?;
+        }
+        let u = &mut record.user;
+        let own_verified = |found: bool, verified: bool, name: &str| -> ApiResult<()> {
+            if !found {
+                return Err(ApiError::value_invalid(
+                    name,
+                    format!("{name} does not match any of the user's identifications."),
+                ));
+            }
+            if !verified {
+                return Err(ApiError::value_invalid(
+                    name,
+                    format!("{name} must point to a verified identification."),
+                ));
+            }
+            Ok(())
+        };
+        if let Some(pid) = &body.primary_email_address_id {
+            let e = u
+                .email_addresses
+                .iter()
+                .find(|e| e.id.as_deref() == Some(pid.as_str()));
+            own_verified(
+                e.is_some(),
+                e.is_some_and(|e| e.verification.is_verified()),
+                "primary_email_address_id",
+            )?;
+        }
+        if let Some(pid) = &body.primary_phone_number_id {
+            let p = u
+                .phone_numbers
+                .iter()
+                .find(|p| p.id.as_deref() == Some(pid.as_str()));
+            own_verified(
+                p.is_some(),
+                p.is_some_and(|p| p.verification.is_verified()),
+                "primary_phone_number_id",
+            )?;
+        }
+        if let Some(pid) = &body.primary_web3_wallet_id {
+            let w = u
+                .web3_wallets
+                .iter()
+                .find(|w| w.id.as_deref() == Some(pid.as_str()));
+            own_verified(
+                w.is_some(),
+                w.is_some_and(|w| w.verification.is_verified()),
+                "primary_web3_wallet_id",
+            )?;
+        }
+
+        match &body.external_id {
+            Patch::Value(x) => {
+                if let Some(old) = u.external_id.replace(x.clone()) {
+                    index.remove(Ident::ExternalId, &old);
+                }
+                index.insert(Ident::ExternalId, x, id);
+            }
+            Patch::Null => {
+                if let Some(old) = u.external_id.take() {
+                    index.remove(Ident::ExternalId, &old);
+                }
+            }
+            Patch::Absent => {}
+        }
+        match &body.username {
+            Patch::Value(n) if !n.is_empty() => {
+                if let Some(old) = u.username.replace(n.clone()) {
+                    index.remove(Ident::Username, &old);
+                }
+                index.insert(Ident::Username, n, id);
+            }
+            Patch::Value(_) | Patch::Null => {
+                if let Some(old) = u.username.take() {
+                    index.remove(Ident::Username, &old);
+                }
+            }
+            Patch::Absent => {}
+        }
+        apply_patch(&mut u.first_name, &body.first_name);
+        apply_patch(&mut u.last_name, &body.last_name);
+        apply_patch(&mut u.locale, &body.locale);
+        if let Some(pid) = &body.primary_email_address_id {
+            u.primary_email_address_id = Some(pid.clone());
+        }
+        if let Some(pid) = &body.primary_phone_number_id {
+            u.primary_phone_number_id = Some(pid.clone());
+        }
+        if let Some(pid) = &body.primary_web3_wallet_id {
+            u.primary_web3_wallet_id = Some(pid.clone());
+        }
+        if let Some(h) = password_hash {
+            record.password_hash = Some(h);
+            record.password_compromised = false;
+            record.user.password_enabled = true;
+            record.user.password_last_updated_at = Some(now_ms());
+        }
+        let u = &mut record.user;
+        match &body.totp_secret {
+            Patch::Value(s) => record.totp_secret = Some(s.expose().to_owned()),
+            Patch::Null => record.totp_secret = None,
+            Patch::Absent => {}
+        }
+        if let Some(codes) = backup {
+            record.backup_code_hashes = codes;
+        }
+        if let Some(v) = body.delete_self_enabled {
+            u.delete_self_enabled = v;
+        }
+        if let Some(v) = body.create_organization_enabled {
+            u.create_organization_enabled = v;
+        }
+        match legal {
+            Patch::Value(ms) => u.legal_accepted_at = Some(ms),
+            Patch::Null => u.legal_accepted_at = None,
+            Patch::Absent => {}
+        }
+        apply_patch(
+            &mut u.create_organizations_limit,
+            &body.create_organizations_limit,
+        );
+        if let Some(ms) = created_at {
+            u.created_at = ms;
+            *imported_created_at = true;
+        }
+        if let Some(v) = body.bypass_client_trust {
+            u.bypass_client_trust = Some(v);
+        }
+        let record = db
+            .users
+            .get_mut(id)
+            .ok_or_else(|| ApiError::user_not_found(id))?;
+        refresh_mfa(record);
+        if sign_out {
+            revoked = sessions::revoke_user_sessions(db, id);
+        }
+        Ok(())
+    })?;
+    sessions::emit_revoked(&state, revoked);
+    Ok(json(&user))
+}
+
+fn apply_patch<T: Clone>(slot: &mut Option<T>, patch: &Patch<T>) {
+    match patch {
+        Patch::Value(v) => *slot = Some(v.clone()),
+        Patch::Null => *slot = None,
+        Patch::Absent => {}
+    }
+}
+
+/// Recomputes the MFA flags from the secrets held.
+fn refresh_mfa(record: &mut UserRecord) {
+    let u = &mut record.user;
+    let before = u.two_factor_enabled;
+    u.totp_enabled = record.totp_secret.is_some();
+    u.backup_code_enabled = !record.backup_code_hashes.is_empty();
+    u.two_factor_enabled = u.totp_enabled || u.backup_code_enabled;
+    if u.two_factor_enabled && !before {
+        u.mfa_enabled_at = Some(now_ms());
+    } else if !u.two_factor_enabled && before {
+        u.mfa_disabled_at = Some(now_ms());
+    }
+}
+
+async fn delete_user(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+) -> ApiResult<Response> {
+    let (record, revoked) = {
+        let mut db = state.write();
+        let record = db
+            .users
+            .remove(&user_id)
+            .ok_or_else(|| ApiError::user_not_found(&user_id))?;
+        db.index.remove_user(&record.user);
+        let removed = sessions::remove_user_sessions(&mut db, &user_id);
+        super::organizations::remove_user(&mut db, &user_id);
+        (record, removed)
+    };
+    sessions::emit_removed(&state, revoked);
+    let deleted = DeletedObject {
+        object: "user".into(),
+        id: Some(record.user.id.clone()),
+        slug: None,
+        deleted: true,
+        external_id: record.user.external_id.clone(),
+    };
+    state.emit(
+        "user.deleted",
+        serde_json::to_value(&deleted).unwrap_or(Value::Null),
+    );
+    Ok(json(&deleted))
+}
+
+// ---- bans and locks --------------------------------------------------------------------------
+
+fn set_banned(state: &Shared, user_id: &str, banned: bool) -> ApiResult<User> {
+    let mut revoked = Vec::new();
+    let user = mutate(state, user_id, |db, id| {
+        if let Some(r) = db.users.get_mut(id) {
+            r.user.banned = banned;
+        }
+        if banned {
+            revoked = sessions::revoke_user_sessions(db, id);
+        }
+        Ok(())
+    })?;
+    sessions::emit_revoked(state, revoked);
+    Ok(user)
+}
+
+async fn ban(State(state): State<Shared>, Path(user_id): Path<String>) -> ApiResult<Response> {
+    Ok(json(&set_banned(&state, &user_id, true)?))
+}
+
+async fn unban(State(state): State<Shared>, Path(user_id): Path<String>) -> ApiResult<Response> {
+    Ok(json(&set_banned(&state, &user_id, false)?))
+}
+
+#[derive(Deserialize)]
+struct UserIds {
+    user_ids: Vec<String>,
+}
+
+fn bulk(state: &Shared, body: UserIds, banned: bool) -> ApiResult<Response> {
+    if body.user_ids.is_empty() || body.user_ids.len() > 50 {
+        return Err(ApiError::value_invalid(
+            "user_ids",
+            "user_ids must contain between 1 and 50 user IDs.",
+        ));
+    }
+    {
+        let db = state.read();
+        for id in &body.user_ids {
+            find(&db, id)?;
+        }
+    }
+    let users = body
+        .user_ids
+        .iter()
+        .map(|id| set_banned(state, id, banned))
+        .collect::<ApiResult<Vec<User>>>()?;
+    Ok(json(&users))
+}
+
+async fn ban_many(
+    State(state): State<Shared>,
+    JsonBody(body): JsonBody<UserIds>,
+) -> ApiResult<Response> {
+    bulk(&state, body, true)
+}
+
+async fn unban_many(
+    State(state): State<Shared>,
+    JsonBody(body): JsonBody<UserIds>,
+) -> ApiResult<Response> {
+    bulk(&state, body, false)
+}
+
+async fn lock(State(state): State<Shared>, Path(user_id): Path<String>) -> ApiResult<Response> {
+    let user = mutate(&state, &user_id, |db, id| {
+        if let Some(r) = db.users.get_mut(id) {
+            r.user.locked = true;
+            // An explicit lock has no end until unlocked.
+            r.user.lockout_expires_in_seconds = None;
+            r.user.verification_attempts_remaining = Some(0);
+        }
+        Ok(())
+    })?;
+    Ok(json(&user))
+}
+
+async fn unlock(State(state): State<Shared>, Path(user_id): Path<String>) -> ApiResult<Response> {
+    let user = mutate(&state, &user_id, |db, id| {
+        if let Some(r) = db.users.get_mut(id) {
+            r.user.locked = false;
+            r.user.lockout_expires_in_seconds = None;
+            r.user.verification_attempts_remaining = Some(LOCKOUT_ATTEMPTS);
+        }
+        Ok(())
+    })?;
+    Ok(json(&user))
+}
+
+// ---- profile image ---------------------------------------------------------------------------
+
+/// The image type from its first bytes.
+fn sniff_image(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if data.len() >= 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+async fn set_profile_image(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    state
+        .read()
+        .users
+        .get(&user_id)
+        .ok_or_else(|| ApiError::user_not_found(&user_id))?;
+    let missing = || {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "form_param_missing",
+            "Image file missing",
+            "There was no image file present in the request",
+        )
+        .param("file")
+    };
+    let mut multipart = multipart.map_err(|_| missing())?;
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let declared = field.content_type().map(str::to_owned);
+                let data = field.bytes().await.map_err(|_| too_large_image())?;
+                file = Some((declared, data));
+                break;
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large_image()),
+            Err(_) => return Err(ApiError::body_invalid()),
+        }
+    }
+    let (declared, data) = file.ok_or_else(missing)?;
+    if data.is_empty() {
+        return Err(missing());
+    }
+    if data.len() > MAX_IMAGE_BYTES {
+        return Err(too_large_image());
+    }
+    let Some(content_type) = sniff_image(&data) else {
+        let shown = declared.unwrap_or_else(|| "application/octet-stream".into());
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request_body_invalid",
+            "Request body invalid",
+            format!(
+                "'{shown}' images are not currently supported. Please use a JPEG, PNG, GIF or WebP image."
+            ),
+        ));
+    };
+    let image_id = new_id("img");
+    let url = format!("{}/images/{image_id}", state.base_url);
+    let user = mutate(&state, &user_id, |db, id| {
+        db.images.insert(
+            image_id.clone(),
+            Image {
+                content_type: content_type.to_owned(),
+                data: data.to_vec(),
+            },
+        );
+        if let Some(r) = db.users.get_mut(id) {
+            r.user.has_image = true;
+            r.user.image_url = Some(url.clone());
+            r.user.profile_image_url = Some(url.clone());
+        }
+        Ok(())
+    })?;
+    Ok(json(&user))
+}
+
+fn too_large_image() -> ApiError {
+    let text = "The image being uploaded is more than 10MB. Please choose a smaller one.";
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "image_too_large", text, text)
+}
+
+async fn delete_profile_image(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+) -> ApiResult<Response> {
+    let default = state.default_image_url();
+    let user = mutate(&state, &user_id, |db, id| {
+        if let Some(r) = db.users.get_mut(id) {
+            r.user.has_image = false;
+            r.user.image_url = Some(default.clone());
+            r.user.profile_image_url = Some(default.clone());
+        }
+        Ok(())
+    })?;
+    Ok(json(&user))
+}
+
+// ---- metadata --------------------------------------------------------------------------------
+
+fn update_metadata(
+    state: &Shared,
+    user_id: &str,
+    body: UserMetadataRequest,
+    merge: bool,
+) -> ApiResult<User> {
+    mutate(state, user_id, |db, id| {
+        let record = db
+            .users
+            .get_mut(id)
+            .ok_or_else(|| ApiError::user_not_found(id))?;
+        let u = &record.user;
+        let mut public = u.public_metadata.clone();
+        let mut private = u.private_metadata.clone().unwrap_or_default();
+        let mut unsafe_ = u.unsafe_metadata.clone().unwrap_or_default();
+        for (name, slot, patch) in [
+            ("public_metadata", &mut public, &body.public_metadata),
+            ("private_metadata", &mut private, &body.private_metadata),
+            ("unsafe_metadata", &mut unsafe_, &body.unsafe_metadata),
+        ] {
+            match patch {
+                Patch::Value(m) if merge => deep_merge(slot, m),
+                Patch::Value(m) => *slot = m.clone(),
+                // Replacing with null empties the field; merging null changes nothing.
+                Patch::Null if !merge => *slot = Metadata::new(),
+                Patch::Null | Patch::Absent => {}
+            }
+            check_metadata(name, slot)?;
+        }
+        let u = &mut record.user;
+        u.public_metadata = public;
+        u.private_metadata = Some(private);
+        u.unsafe_metadata = Some(unsafe_);
+        Ok(())
+    })
+}
+
+async fn merge_metadata(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    JsonBody(body): JsonBody<UserMetadataRequest>,
+) -> ApiResult<Response> {
+    Ok(json(&update_metadata(&state, &user_id, body, true)?))
+}
+
+async fn replace_metadata(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    JsonBody(body): JsonBody<UserMetadataRequest>,
+) -> ApiResult<Response> {
+    Ok(json(&update_metadata(&state, &user_id, body, false)?))
+}
+
+// ---- billing, tokens, memberships, devices ---------------------------------------------------
+
+/// The emulated instance has no billing configured, which Clerk answers with 404.
+async fn billing(State(state): State<Shared>, Path(user_id): Path<String>) -> ApiResult<Response> {
+    find(&state.read(), &user_id)?;
+    Err(ApiError::not_found(
+        "Billing is not enabled for this instance.",
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PageParams {
+    paginated: Option<bool>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn oauth_access_tokens(
+    State(state): State<Shared>,
+    Path((user_id, _provider)): Path<(String, String)>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<Response> {
+    find(&state.read(), &user_id)?;
+    // The emulator holds no provider tokens: every external account here was never signed in.
+    if page.paginated == Some(true) {
+        Ok(json(&json!({"data": [], "total_count": 0})))
+    } else {
+        Ok(json(&json!([])))
+    }
+}
+
+async fn organization_memberships(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<Response> {
+    let db = state.read();
+    find(&db, &user_id)?;
+    let (data, total) = super::organizations::user_memberships(
+        &db,
+        &user_id,
+        page_limit(page.limit),
+        page.offset.unwrap_or(0).max(0) as usize,
+    );
+    Ok(json(&json!({"data": data, "total_count": total})))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct InvitationParams {
+    limit: Option<i64>,
+    offset: Option<i64>,
+    status: Option<String>,
+}
+
+async fn organization_invitations(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    Query(page): Query<InvitationParams>,
+) -> ApiResult<Response> {
+    let db = state.read();
+    find(&db, &user_id)?;
+    let (data, total) = super::organizations::user_invitations(
+        &db,
+        &user_id,
+        page.status.as_deref(),
+        page_limit(page.limit),
+        page.offset.unwrap_or(0).max(0) as usize,
+    );
+    Ok(json(&json!({"data": data, "total_count": total})))
+}
+
+async fn trusted_devices(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+) -> ApiResult<Response> {
+    find(&state.read(), &user_id)?;
+    Ok(json(&json!({"data": [], "total_count": 0})))
+}
+
+async fn revoke_trusted_device(
+    State(state): State<Shared>,
+    Path((user_id, _id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    find(&state.read(), &user_id)?;
+    Err(ApiError::resource_not_found())
+}
+
+// ---- passwords and second factors ------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RemovePasswordBody {
+    sign_out_of_other_sessions: bool,
+}
+
+async fn remove_password(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    JsonBody(body): JsonBody<RemovePasswordBody>,
+) -> ApiResult<Response> {
+    let mut revoked = Vec::new();
+    let user = mutate(&state, &user_id, |db, id| {
+        if let Some(r) = db.users.get_mut(id) {
+            r.password_hash = None;
+            r.password_compromised = false;
+            r.user.password_enabled = false;
+        }
+        if body.sign_out_of_other_sessions {
+            revoked = sessions::revoke_user_sessions(db, id);
+        }
+        Ok(())
+    })?;
+    sessions::emit_revoked(&state, revoked);
+    Ok(json(&user))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordBody {
+    password: String,
+}
+
+async fn verify_password(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    JsonBody(body): JsonBody<PasswordBody>,
+) -> ApiResult<Response> {
+    let hash = find(&state.read(), &user_id)?.password_hash.clone();
+    let Some(hash) = hash else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "no_password_set",
+            "no password set",
+            "This user does not have a password set for their account",
+        ));
+    };
+    if bcrypt::verify(&body.password, &hash).unwrap_or(false) {
+        Ok(json(&json!({"verified": true})))
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "incorrect_password",
+            "incorrect password",
+            "The provided password is not the one the user has set",
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeBody {
+    code: String,
+}
+
+async fn verify_totp(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    JsonBody(body): JsonBody<CodeBody>,
+) -> ApiResult<Response> {
+    let (secret, backups) = {
+        let db = state.read();
+        let r = find(&db, &user_id)?;
+        (r.totp_secret.clone(), r.backup_code_hashes.clone())
+    };
+    if secret.is_none() && backups.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "totp_disabled",
+            "TOTP is disabled",
+            "This user does not have TOTP enabled in their account",
+        ));
+    }
+    let code = body.code.trim();
+    if let Some(used) = backups
+        .iter()
+        .position(|h| bcrypt::verify(code, h).unwrap_or(false))
+    {
+        // A backup code works once.
+        mutate(&state, &user_id, |db, id| {
+            if let Some(r) = db.users.get_mut(id) {
+                r.backup_code_hashes.remove(used);
+                refresh_mfa(r);
+            }
+            Ok(())
+        })?;
+        return Ok(json(&json!({"verified": true, "code_type": "backup_code"})));
+    }
+    if code.len() != 6 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "totp_invalid_length",
+            "invalid length",
+            "The provided TOTP code must be 6 characters long.",
+        ));
+    }
+    if secret.is_some_and(|s| totp::verify(&s, code, now_secs())) {
+        return Ok(json(&json!({"verified": true, "code_type": "totp"})));
+    }
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "totp_incorrect_code",
+        "incorrect TOTP",
+        "The provided TOTP code is incorrect",
+    ))
+}
+
+fn clear_factors(state: &Shared, user_id: &str, totp: bool, backup: bool) -> ApiResult<Response> {
+    let user = mutate(state, user_id, |db, id| {
+        if let Some(r) = db.users.get_mut(id) {
+            if totp {
+                r.totp_secret = None;
+            }
+            if backup {
+                r.backup_code_hashes.clear();
+            }
+            refresh_mfa(r);
+        }
+        Ok(())
+    })?;
+    Ok(json(&json!({"user_id": user.id})))
+}
+
+async fn disable_mfa(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+) -> ApiResult<Response> {
+    clear_factors(&state, &user_id, true, true)
+}
+
+async fn delete_backup_codes(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+) -> ApiResult<Response> {
+    clear_factors(&state, &user_id, false, true)
+}
+
+async fn delete_totp(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+) -> ApiResult<Response> {
+    clear_factors(&state, &user_id, true, false)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct CompromisedBody {
+    revoke_all_sessions: Option<bool>,
+}
+
+async fn set_password_compromised(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+    JsonBody(body): JsonBody<CompromisedBody>,
+) -> ApiResult<Response> {
+    let mut revoked = Vec::new();
+    let user = mutate(&state, &user_id, |db, id| {
+        let r = db
+            .users
+            .get_mut(id)
+            .ok_or_else(|| ApiError::user_not_found(id))?;
+        if r.password_hash.is_none() {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "no_password_set",
+                "no password set",
+                "This user does not have a password set for their account",
+            ));
+        }
+        r.password_compromised = true;
+        if body.revoke_all_sessions == Some(true) {
+            revoked = sessions::revoke_user_sessions(db, id);
+        }
+        Ok(())
+    })?;
+    sessions::emit_revoked(&state, revoked);
+    Ok(json(&user))
+}
+
+async fn unset_password_compromised(
+    State(state): State<Shared>,
+    Path(user_id): Path<String>,
+) -> ApiResult<Response> {
+    let user = mutate(&state, &user_id, |db, id| {
+        if let Some(r) = db.users.get_mut(id) {
+            r.password_compromised = false;
+        }
+        Ok(())
+    })?;
+    Ok(json(&user))
+}
+
+// ---- identifications and accounts ------------------------------------------------------------
+
+fn deleted(object: &str, id: &str) -> Response {
+    json(&DeletedObject {
+        object: object.into(),
+        id: Some(id.into()),
+        slug: None,
+        deleted: true,
+        external_id: None,
+    })
+}
+
+async fn delete_passkey(
+    State(state): State<Shared>,
+    Path((user_id, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    mutate(&state, &user_id, |db, uid| {
+        let r = db
+            .users
+            .get_mut(uid)
+            .ok_or_else(|| ApiError::user_not_found(uid))?;
+        let before = r.user.passkeys.len();
+        r.user
+            .passkeys
+            .retain(|p| p.id.as_deref() != Some(id.as_str()));
+        if r.user.passkeys.len() == before {
+            Err(ApiError::resource_not_found())
+        } else {
+            Ok(())
+        }
+    })?;
+    Ok(deleted("passkey", &id))
+}
+
+async fn delete_web3_wallet(
+    State(state): State<Shared>,
+    Path((user_id, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    mutate(&state, &user_id, |db, uid| {
+        let Db { users, index, .. } = &mut *db;
+        let r = users
+            .get_mut(uid)
+            .ok_or_else(|| ApiError::user_not_found(uid))?;
+        let pos = r
+            .user
+            .web3_wallets
+            .iter()
+            .position(|w| w.id.as_deref() == Some(id.as_str()))
+            .ok_or_else(ApiError::resource_not_found)?;
+        let wallet = r.user.web3_wallets.remove(pos);
+        index.remove(Ident::Web3, &wallet.web3_wallet);
+        if r.user.primary_web3_wallet_id == wallet.id {
+            r.user.primary_web3_wallet_id = r.user.web3_wallets.first().and_then(|w| w.id.clone());
+        }
+        Ok(())
+    })?;
+    Ok(deleted("web3_wallet", &id))
+}
+
+async fn delete_external_account(
+    State(state): State<Shared>,
+    Path((user_id, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    mutate(&state, &user_id, |db, uid| {
+        let r = db
+            .users
+            .get_mut(uid)
+            .ok_or_else(|| ApiError::user_not_found(uid))?;
+        let before = r.user.external_accounts.len();
+        r.user.external_accounts.retain(|a| a.id != id);
+        if r.user.external_accounts.len() == before {
+            Err(ApiError::resource_not_found())
+        } else {
+            Ok(())
+        }
+    })?;
+    Ok(deleted("external_account", &id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifier_formats() {
+        assert!(
+            valid_email("ada@example.com")
+                && !valid_email("ada")
+                && !valid_email("a@b")
+                && !valid_email("a b@c.d")
+        );
+        assert!(
+            valid_phone("+15555550100") && !valid_phone("5555550100") && !valid_phone("+1-555")
+        );
+        assert!(valid_web3("0x52908400098527886E0F7030069857D2E4169EE7") && !valid_web3("0x123"));
+        assert!(
+            valid_username("ada_l") && !valid_username("ada") && !valid_username("ada lovelace")
+        );
+    }
+
+    #[test]
+    fn image_types_are_sniffed() {
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff_image(b"GIF89a..."), Some("image/gif"));
+        assert_eq!(sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff_image(b"<svg>"), None);
+    }
+}

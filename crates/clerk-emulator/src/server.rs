@@ -1,0 +1,457 @@
+//! The HTTP side: shared state, the router, the middleware every request passes (faults, rate
+//! limit, authentication), and the extractors that turn bad input into Clerk's errors.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, ApiResult};
+use crate::keys::SigningKey;
+use crate::store::Db;
+use crate::webhooks::Outbox;
+use crate::{catalog, routes};
+
+/// The largest JSON body accepted.
+pub(crate) const JSON_BODY_LIMIT: usize = 1024 * 1024;
+/// The largest multipart body accepted (a 10 MB image plus the form's framing).
+pub(crate) const UPLOAD_BODY_LIMIT: usize = 10 * 1024 * 1024 + 64 * 1024;
+
+/// A rate limit: at most `requests` per `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub requests: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl std::str::FromStr for RateLimit {
+    type Err = String;
+
+    /// Parses `100/10s`, `1000/10s`, `5/1m`, `20/500ms`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("invalid rate limit {s:?}: expected REQUESTS/WINDOW such as 100/10s");
+        let (n, w) = s.split_once('/').ok_or_else(bad)?;
+        let requests: u32 = n.trim().parse().map_err(|_| bad())?;
+        let w = w.trim();
+        let (num, unit) = w.split_at(w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len()));
+        let num: u64 = if num.is_empty() {
+            1
+        } else {
+            num.parse().map_err(|_| bad())?
+        };
+        let window = match unit {
+            "ms" => Duration::from_millis(num),
+            "s" | "" => Duration::from_secs(num),
+            "m" => Duration::from_secs(num * 60),
+            "h" => Duration::from_secs(num * 3600),
+            _ => return Err(bad()),
+        };
+        if requests == 0 || window.is_zero() {
+            return Err(bad());
+        }
+        Ok(RateLimit { requests, window })
+    }
+}
+
+/// Faults injected into answers, for testing clients' resilience.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Faults {
+    /// The share of requests answered 500 or 503 (0.0 to 1.0).
+    pub error_rate: f64,
+    /// The share of requests whose connection is dropped without an answer.
+    pub drop_rate: f64,
+    /// Seed of the random choice, so a test sees the same sequence every run.
+    pub seed: u64,
+}
+
+/// One request and its answer, recorded when the emulator records traffic.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// The request method.
+    pub method: String,
+    /// The request path.
+    pub path: String,
+    /// The request query string.
+    pub query: Option<String>,
+    /// The answer's status.
+    pub status: u16,
+    /// The answer's content type.
+    pub content_type: Option<String>,
+    /// The answer's body.
+    pub body: Bytes,
+}
+
+struct Window {
+    started: Instant,
+    used: u32,
+}
+
+/// The state every handler shares.
+pub(crate) struct AppState {
+    pub(crate) db: RwLock<Db>,
+    pub(crate) instance_id: String,
+    pub(crate) secret_key: String,
+    pub(crate) publishable_key: String,
+    pub(crate) base_url: String,
+    pub(crate) key: SigningKey,
+    rate_limit: Option<(RateLimit, Mutex<Window>)>,
+    faults: Option<(Faults, Mutex<fastrand::Rng>)>,
+    pub(crate) outbox: Option<Outbox>,
+    pub(crate) changed: Option<Arc<tokio::sync::Notify>>,
+    pub(crate) traffic: Option<Mutex<Vec<Exchange>>>,
+}
+
+impl AppState {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        db: Db,
+        instance_id: String,
+        secret_key: String,
+        publishable_key: String,
+        base_url: String,
+        key: SigningKey,
+        rate_limit: Option<RateLimit>,
+        faults: Option<Faults>,
+        outbox: Option<Outbox>,
+        changed: Option<Arc<tokio::sync::Notify>>,
+        record_traffic: bool,
+    ) -> AppState {
+        AppState {
+            db: RwLock::new(db),
+            instance_id,
+            secret_key,
+            publishable_key,
+            base_url,
+            key,
+            rate_limit: rate_limit.map(|r| {
+                (
+                    r,
+                    Mutex::new(Window {
+                        started: Instant::now(),
+                        used: 0,
+                    }),
+                )
+            }),
+            faults: faults.map(|f| (f, Mutex::new(fastrand::Rng::with_seed(f.seed)))),
+            outbox,
+            changed,
+            traffic: record_traffic.then(|| Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Reads the database. A poisoned lock (a handler panicked mid-write) still yields the
+    /// data: every write validates before it mutates, so what is there is consistent.
+    pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, Db> {
+        self.db.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes the database and marks the state as changed for persistence.
+    pub(crate) fn write(&self) -> std::sync::RwLockWriteGuard<'_, Db> {
+        if let Some(changed) = &self.changed {
+            changed.notify_one();
+        }
+        self.db.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues a webhook event (never blocks).
+    pub(crate) fn emit(&self, event_type: &str, data: serde_json::Value) {
+        if let Some(outbox) = &self.outbox {
+            outbox.send(event_type, data);
+        }
+    }
+
+    /// The default avatar URL.
+    pub(crate) fn default_image_url(&self) -> String {
+        format!("{}/images/default", self.base_url)
+    }
+}
+
+pub(crate) type Shared = Arc<AppState>;
+
+/// A JSON answer with status 200.
+pub(crate) fn json<T: Serialize>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => {
+            let mut response = Response::new(Body::from(bytes));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Err(_) => ApiError::internal().into_response(),
+    }
+}
+
+/// A JSON body parsed the way Clerk does: malformed JSON is 400 `request_body_invalid`, a
+/// parameter of the wrong type 422 `form_param_value_invalid`, an unknown parameter 422
+/// `form_param_unknown`; an empty body counts as `{}`.
+pub(crate) struct JsonBody<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
+        let bytes = axum::body::to_bytes(req.into_body(), JSON_BODY_LIMIT)
+            .await
+            .map_err(|_| ApiError::body_too_large(JSON_BODY_LIMIT))?;
+        parse_json_body(&bytes).map(JsonBody)
+    }
+}
+
+pub(crate) fn parse_json_body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
+    let value: serde_json::Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        serde_json::Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(bytes).map_err(|_| ApiError::body_invalid())?
+    };
+    if !value.is_object() {
+        return Err(ApiError::body_invalid());
+    }
+    let mut unknown = Vec::new();
+    let parsed = serde_ignored::deserialize(&value, |path| unknown.push(path.to_string()));
+    match parsed {
+        Ok(v) => match unknown.first() {
+            Some(param) => Err(ApiError::param_unknown(param)),
+            None => Ok(v),
+        },
+        Err(_) => Err(type_error::<T>(&value)),
+    }
+}
+
+/// Names the parameter at fault: decoding succeeds once it is removed. Bodies are small, so
+/// trying each parameter in turn is cheap, and it only runs for bad input.
+fn type_error<T: DeserializeOwned>(value: &serde_json::Value) -> ApiError {
+    if let Some(map) = value.as_object() {
+        for key in map.keys() {
+            let mut without = map.clone();
+            without.remove(key);
+            if serde_json::from_value::<T>(serde_json::Value::Object(without)).is_ok() {
+                return ApiError::value_invalid(
+                    key,
+                    format!("{key} is invalid. Received {}.", map[key]),
+                );
+            }
+        }
+        // A required parameter may be missing rather than mistyped.
+        if let Err(e) = serde_json::from_value::<T>(value.clone()) {
+            let msg = e.to_string();
+            if let Some(rest) = msg.strip_prefix("missing field `") {
+                let name = rest.split('`').next().unwrap_or("");
+                return ApiError::param_missing(name);
+            }
+        }
+    }
+    ApiError::body_invalid()
+}
+
+/// The query string decoded with repeated keys as lists, Clerk-style errors when it is bad.
+pub(crate) struct Query<T>(pub(crate) T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        match parts.uri.query() {
+            None | Some("") => Ok(Query(T::default())),
+            Some(q) => serde_html_form::from_str(q)
+                .map(Query)
+                .map_err(ApiError::query_invalid),
+        }
+    }
+}
+
+/// Paths served without the secret key: the Frontend API's JWKS and uploaded images.
+fn is_public(path: &str) -> bool {
+    path == "/.well-known/jwks.json" || path.starts_with("/images/") || path == "/health"
+}
+
+async fn faults(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    if let Some((f, rng)) = &state.faults {
+        let roll = rng.lock().map(|mut r| r.f64()).unwrap_or(1.0);
+        if roll < f.drop_rate {
+            // A body that fails at once makes the server abort the connection mid-answer.
+            return Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_LENGTH, "100")
+                .body(Body::from_stream(FailingBody(false)))
+                .unwrap_or_else(|_| ApiError::internal().into_response());
+        }
+        if roll < f.drop_rate + f.error_rate {
+            let five_hundred = ((roll - f.drop_rate) / f.error_rate.max(f64::MIN_POSITIVE)) < 0.5;
+            return if five_hundred {
+                ApiError::internal()
+            } else {
+                ApiError::unavailable()
+            }
+            .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// A body that fails on its first poll.
+struct FailingBody(bool);
+
+impl futures_core::Stream for FailingBody {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        if self.0 {
+            return std::task::Poll::Ready(None);
+        }
+        self.0 = true;
+        std::task::Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "fault injected",
+        ))))
+    }
+}
+
+async fn record(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let Some(traffic) = &state.traffic else {
+        return next.run(request).await;
+    };
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    let response = next.run(request).await;
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let exchange = Exchange {
+        method,
+        path,
+        query,
+        status: parts.status.as_u16(),
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        body: body.clone(),
+    };
+    traffic
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(exchange);
+    Response::from_parts(parts, Body::from(body))
+}
+
+async fn authenticate(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if is_public(path) {
+        return next.run(request).await;
+    }
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(token) = given
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return ApiError::auth_header_invalid().into_response();
+    };
+    if token != state.secret_key {
+        return ApiError::secret_key_invalid().into_response();
+    }
+    if path != "/v1/jwks"
+        && let Some((limit, window)) = &state.rate_limit
+        && let Some(wait) = take_slot(limit, window)
+    {
+        return ApiError::too_many_requests(wait).into_response();
+    }
+    next.run(request).await
+}
+
+/// Takes one request from the current window; `Some(seconds)` to wait when none is left.
+fn take_slot(limit: &RateLimit, window: &Mutex<Window>) -> Option<u64> {
+    let mut w = window.lock().unwrap_or_else(|e| e.into_inner());
+    let now = Instant::now();
+    if now.duration_since(w.started) >= limit.window {
+        w.started = now;
+        w.used = 0;
+    }
+    if w.used < limit.requests {
+        w.used += 1;
+        None
+    } else {
+        let left = limit.window.saturating_sub(now.duration_since(w.started));
+        Some(left.as_secs() + u64::from(left.subsec_nanos() > 0))
+    }
+}
+
+/// Unmatched routes: a known operation the emulator does not implement is 501 with its name;
+/// anything else is 404.
+async fn fallback(request: Request) -> Response {
+    let path = request.uri().path();
+    match path
+        .strip_prefix("/v1")
+        .and_then(|p| catalog::operation_for(request.method().as_str(), p))
+    {
+        Some(op) => ApiError::not_implemented(op).into_response(),
+        None => ApiError::resource_not_found().into_response(),
+    }
+}
+
+/// The whole application.
+pub(crate) fn router(state: Shared) -> Router {
+    Router::new()
+        .merge(routes::users::router())
+        .merge(routes::sessions::router())
+        .merge(routes::organizations::router())
+        .merge(routes::jwt_templates::router())
+        .merge(routes::invitations::router())
+        .merge(routes::access_lists::router())
+        .merge(routes::identifications::router())
+        .route("/health", axum::routing::get(|| async { "ok" }))
+        .fallback(fallback)
+        .method_not_allowed_fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(state.clone(), record))
+        .layer(middleware::from_fn_with_state(state.clone(), faults))
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limits_parse() {
+        assert_eq!(
+            "100/10s".parse::<RateLimit>().unwrap(),
+            RateLimit {
+                requests: 100,
+                window: Duration::from_secs(10)
+            }
+        );
+        assert_eq!(
+            "5/1m".parse::<RateLimit>().unwrap().window,
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            "20/500ms".parse::<RateLimit>().unwrap().window,
+            Duration::from_millis(500)
+        );
+        for bad in ["", "10", "0/1s", "x/1s", "10/0s", "10/3y"] {
+            assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The in-memory database and its snapshot on disk.
+//!
+//! Everything lives in one [`Db`] behind one `RwLock`: a write checks uniqueness and applies
+//! under the same lock, so concurrent requests never produce duplicate identifiers or lose a
+//! write. Records keep the SDK's own models (what the API serves) beside private data (password
+//! hashes, TOTP secrets) that is never served.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use clerk_backend::models::{Client, Session, User};
+use data_encoding::BASE64;
+use serde::{Deserialize, Serialize};
+
+/// A user as stored: the served model plus secrets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct UserRecord {
+    pub(crate) user: User,
+    /// bcrypt hash of the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) password_hash: Option<String>,
+    #[serde(default)]
+    pub(crate) password_compromised: bool,
+    /// Base32 TOTP secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) totp_secret: Option<String>,
+    /// bcrypt hashes of unused backup codes.
+    #[serde(default)]
+    pub(crate) backup_code_hashes: Vec<String>,
+}
+
+/// An uploaded image, served at `/images/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Image {
+    pub(crate) content_type: String,
+    #[serde(with = "base64_bytes")]
+    pub(crate) data: Vec<u8>,
+}
+
+/// Lower-cased identifiers → user id, for uniqueness and lookups.
+#[derive(Debug, Default)]
+pub(crate) struct UserIndex {
+    pub(crate) email: HashMap<String, String>,
+    pub(crate) phone: HashMap<String, String>,
+    pub(crate) username: HashMap<String, String>,
+    pub(crate) external_id: HashMap<String, String>,
+    pub(crate) web3: HashMap<String, String>,
+}
+
+/// The identifier kinds that must be unique across users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ident {
+    Email,
+    Phone,
+    Username,
+    ExternalId,
+    Web3,
+}
+
+impl Ident {
+    pub(crate) fn param(self) -> &'static str {
+        match self {
+            Ident::Email => "email_address",
+            Ident::Phone => "phone_number",
+            Ident::Username => "username",
+            Ident::ExternalId => "external_id",
+            Ident::Web3 => "web3_wallet",
+        }
+    }
+
+    /// The index key: emails, usernames and wallets compare without case.
+    pub(crate) fn key(self, value: &str) -> String {
+        match self {
+            Ident::Phone | Ident::ExternalId => value.to_owned(),
+            _ => value.to_lowercase(),
+        }
+    }
+}
+
+impl UserIndex {
+    fn map(&mut self, kind: Ident) -> &mut HashMap<String, String> {
+        match kind {
+            Ident::Email => &mut self.email,
+            Ident::Phone => &mut self.phone,
+            Ident::Username => &mut self.username,
+            Ident::ExternalId => &mut self.external_id,
+            Ident::Web3 => &mut self.web3,
+        }
+    }
+
+    /// The user holding this identifier, if any.
+    pub(crate) fn owner(&self, kind: Ident, value: &str) -> Option<&str> {
+        let map = match kind {
+            Ident::Email => &self.email,
+            Ident::Phone => &self.phone,
+            Ident::Username => &self.username,
+            Ident::ExternalId => &self.external_id,
+            Ident::Web3 => &self.web3,
+        };
+        map.get(&kind.key(value)).map(String::as_str)
+    }
+
+    pub(crate) fn insert(&mut self, kind: Ident, value: &str, user_id: &str) {
+        self.map(kind).insert(kind.key(value), user_id.to_owned());
+    }
+
+    pub(crate) fn remove(&mut self, kind: Ident, value: &str) {
+        self.map(kind).remove(&kind.key(value));
+    }
+
+    /// Every identifier of a user, as (kind, value).
+    pub(crate) fn identifiers(user: &User) -> Vec<(Ident, String)> {
+        let mut out = Vec::new();
+        out.extend(
+            user.email_addresses
+                .iter()
+                .map(|e| (Ident::Email, e.email_address.clone())),
+        );
+        out.extend(
+            user.phone_numbers
+                .iter()
+                .map(|p| (Ident::Phone, p.phone_number.clone())),
+        );
+        out.extend(
+            user.web3_wallets
+                .iter()
+                .map(|w| (Ident::Web3, w.web3_wallet.clone())),
+        );
+        out.extend(user.username.iter().map(|u| (Ident::Username, u.clone())));
+        out.extend(
+            user.external_id
+                .iter()
+                .map(|x| (Ident::ExternalId, x.clone())),
+        );
+        out
+    }
+
+    pub(crate) fn add_user(&mut self, user: &User) {
+        for (kind, value) in UserIndex::identifiers(user) {
+            self.insert(kind, &value, &user.id);
+        }
+    }
+
+    pub(crate) fn remove_user(&mut self, user: &User) {
+        for (kind, value) in UserIndex::identifiers(user) {
+            self.remove(kind, &value);
+        }
+    }
+}
+
+/// The whole instance's data.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Db {
+    /// By id; ids sort in creation order.
+    #[serde(default)]
+    pub(crate) users: BTreeMap<String, UserRecord>,
+    #[serde(default)]
+    pub(crate) sessions: BTreeMap<String, Session>,
+    #[serde(default)]
+    pub(crate) clients: BTreeMap<String, Client>,
+    #[serde(default)]
+    pub(crate) images: BTreeMap<String, Image>,
+    #[serde(default)]
+    pub(crate) organizations: crate::routes::organizations::OrgData,
+    #[serde(default)]
+    pub(crate) jwt_templates: crate::routes::jwt_templates::TemplateData,
+    #[serde(default)]
+    pub(crate) invitations: crate::routes::invitations::InvitationData,
+    #[serde(default)]
+    pub(crate) access_lists: crate::routes::access_lists::AccessListData,
+    /// Set once a user's `created_at` was given rather than taken from the clock: from then on
+    /// id order no longer equals `created_at` order, and lists sort instead.
+    #[serde(default)]
+    pub(crate) imported_created_at: bool,
+    #[serde(skip)]
+    pub(crate) index: UserIndex,
+}
+
+impl Db {
+    /// Rebuilds the indexes after loading.
+    pub(crate) fn reindex(&mut self) {
+        self.index = UserIndex::default();
+        for record in self.users.values() {
+            self.index.add_user(&record.user);
+        }
+    }
+}
+
+/// What is saved to the state file: the data plus the instance's keys, so a restart keeps
+/// serving the same secret key and tokens signed before it stay valid.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Snapshot {
+    pub(crate) version: u32,
+    pub(crate) instance_id: String,
+    pub(crate) secret_key: String,
+    #[serde(with = "base64_bytes")]
+    pub(crate) signing_key_pkcs8: Vec<u8>,
+    pub(crate) db: Db,
+}
+
+pub(crate) const SNAPSHOT_VERSION: u32 = 1;
+
+/// Reads a state file; `Ok(None)` when it does not exist yet. A file that exists but does not
+/// parse is an error: it is never silently replaced.
+pub(crate) fn load(path: &Path) -> Result<Option<Snapshot>, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(format!(
+                "cannot read the state file {}: {e}",
+                path.display()
+            ));
+        }
+    };
+    let mut snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "the state file {} is corrupt ({e}); fix or move it away, it will not be overwritten",
+            path.display()
+        )
+    })?;
+    if snapshot.version != SNAPSHOT_VERSION {
+        return Err(format!(
+            "the state file {} has version {}, this emulator reads version {SNAPSHOT_VERSION}",
+            path.display(),
+            snapshot.version
+        ));
+    }
+    snapshot.db.reindex();
+    Ok(Some(snapshot))
+}
+
+/// Writes a state file atomically: to a temporary file beside it, then renamed over it.
+pub(crate) fn save(path: &Path, snapshot_json: &[u8]) -> Result<(), String> {
+    let tmp: PathBuf = {
+        let mut name = path
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        name.push(format!(".tmp-{}", std::process::id()));
+        path.with_file_name(name)
+    };
+    std::fs::write(&tmp, snapshot_json)
+        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+}
+
+mod base64_bytes {
+    use super::BASE64;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&BASE64.encode(bytes))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let s = String::deserialize(d)?;
+        BASE64
+            .decode(s.as_bytes())
+            .map_err(serde::de::Error::custom)
+    }
+}

@@ -1,0 +1,123 @@
+//! Outgoing webhooks: events queue in order and are POSTed one at a time, Svix-signed with the
+//! SDK's own signer, retried with backoff, and never block the API call that caused them.
+
+use std::time::Duration;
+
+use clerk_backend::webhooks::Webhook;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use crate::ids;
+
+/// Where and how events are delivered.
+#[derive(Debug, Clone)]
+pub struct WebhookTarget {
+    /// The endpoint URL.
+    pub url: String,
+    /// The signing secret (`whsec_...`).
+    pub secret: String,
+    /// Waits before each retry of a failed delivery; after the last, the event is dropped.
+    pub retry_delays: Vec<Duration>,
+}
+
+impl WebhookTarget {
+    /// A target with Svix-like retries compressed for development: after 1 s, 5 s, 30 s and
+    /// 2 min.
+    pub fn new(url: impl Into<String>, secret: impl Into<String>) -> WebhookTarget {
+        WebhookTarget {
+            url: url.into(),
+            secret: secret.into(),
+            retry_delays: [1, 5, 30, 120].map(Duration::from_secs).to_vec(),
+        }
+    }
+}
+
+struct Event {
+    event_type: String,
+    data: Value,
+}
+
+/// The sending side, held by the API.
+#[derive(Clone)]
+pub(crate) struct Outbox {
+    tx: mpsc::UnboundedSender<Event>,
+}
+
+impl Outbox {
+    pub(crate) fn send(&self, event_type: &str, data: Value) {
+        // The receiver lives as long as the emulator; a send after shutdown is dropped.
+        let _ = self.tx.send(Event {
+            event_type: event_type.to_owned(),
+            data,
+        });
+    }
+}
+
+/// Starts the delivery task. Fails when the secret is not a valid signing secret.
+pub(crate) fn start(
+    target: WebhookTarget,
+    instance_id: String,
+) -> Result<(Outbox, tokio::task::JoinHandle<()>), String> {
+    let signer = Webhook::new(&target.secret).map_err(|e| format!("webhook secret: {e}"))?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let task = tokio::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            deliver(&http, &signer, &target, &instance_id, event).await;
+        }
+    });
+    Ok((Outbox { tx }, task))
+}
+
+async fn deliver(
+    http: &reqwest::Client,
+    signer: &Webhook,
+    target: &WebhookTarget,
+    instance_id: &str,
+    event: Event,
+) {
+    let msg_id = ids::new_id("msg");
+    let body = json!({
+        "data": event.data,
+        "object": "event",
+        "type": event.event_type,
+        "timestamp": ids::now_ms(),
+        "instance_id": instance_id,
+        "event_attributes": {"http_request": {"client_ip": "127.0.0.1", "user_agent": "clerk-emulator"}},
+    });
+    let Ok(bytes) = serde_json::to_vec(&body) else {
+        return;
+    };
+    let mut delays = target.retry_delays.iter();
+    loop {
+        // Svix keeps the id across retries and signs each attempt with its own timestamp.
+        let timestamp = ids::now_secs();
+        let result = http
+            .post(&target.url)
+            .header("content-type", "application/json")
+            .header("svix-id", &msg_id)
+            .header("svix-timestamp", timestamp.to_string())
+            .header("svix-signature", signer.sign(&msg_id, timestamp, &bytes))
+            .body(bytes.clone())
+            .send()
+            .await;
+        match result {
+            Ok(r) if r.status().is_success() => return,
+            outcome => {
+                let Some(wait) = delays.next() else {
+                    tracing::warn!(event = %event.event_type, id = %msg_id, "webhook dropped after its last retry");
+                    return;
+                };
+                let why = match outcome {
+                    Ok(r) => format!("status {}", r.status()),
+                    Err(e) => e.to_string(),
+                };
+                tracing::debug!(event = %event.event_type, id = %msg_id, %why, "webhook delivery failed; retrying");
+                tokio::time::sleep(*wait).await;
+            }
+        }
+    }
+}
