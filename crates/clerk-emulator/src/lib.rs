@@ -42,6 +42,13 @@ pub use keys::SigningKey;
 pub use server::{Exchange, Faults, RateLimit};
 pub use webhooks::WebhookTarget;
 
+/// The TOTP code (RFC 6238, SHA-1, 30 s, 6 digits) for a base32 secret at a Unix time: what
+/// an authenticator app would show for a user created with that `totp_secret`. `None` when the
+/// secret is not base32.
+pub fn totp_code(secret: &str, unix_secs: i64) -> Option<String> {
+    totp::decode_secret(secret).map(|key| totp::code_at(&key, unix_secs))
+}
+
 /// Why the emulator could not start.
 #[derive(Debug)]
 pub struct EmulatorError(String);

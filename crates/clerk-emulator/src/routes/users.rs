@@ -257,10 +257,10 @@ fn hash_backup_codes(codes: &[clerk_backend::models::SecretString]) -> ApiResult
         .collect()
 }
 
-fn admin_verification(status: VerificationStatus) -> Verification {
-    Verification::Admin(VerificationDetails {
+fn details(status: VerificationStatus, strategy: VerificationStrategy) -> VerificationDetails {
+    VerificationDetails {
         status,
-        strategy: VerificationStrategy::Admin,
+        strategy,
         attempts: None,
         expire_at: None,
         verified_at_client: None,
@@ -269,13 +269,30 @@ fn admin_verification(status: VerificationStatus) -> Verification {
         external_verification_redirect_url: None,
         nonce: None,
         message: None,
-    })
+    }
 }
 
-fn status_at(statuses: &[IdentificationStatus], i: usize) -> (bool, VerificationStatus) {
+/// Verified through the Backend API.
+fn admin_verified() -> Verification {
+    Verification::Admin(details(
+        VerificationStatus::Verified,
+        VerificationStrategy::Admin,
+    ))
+}
+
+/// The verification of a new address or number: verified by the admin, or, when reserved,
+/// waiting for a code (`verification_admin` only exists in the verified state).
+fn identification_verification(
+    statuses: &[IdentificationStatus],
+    i: usize,
+    code: VerificationStrategy,
+) -> (bool, Verification) {
     match statuses.get(i) {
-        Some(IdentificationStatus::Reserved) => (true, VerificationStatus::Unverified),
-        _ => (false, VerificationStatus::Verified),
+        Some(IdentificationStatus::Reserved) => (
+            true,
+            Verification::Otp(details(VerificationStatus::Unverified, code)),
+        ),
+        _ => (false, admin_verified()),
     }
 }
 
@@ -445,13 +462,17 @@ pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let (reserved, status) = status_at(&body.email_address_identification_status, i);
+            let (reserved, verification) = identification_verification(
+                &body.email_address_identification_status,
+                i,
+                VerificationStrategy::EmailCode,
+            );
             EmailAddress {
                 id: Some(new_id("idn")),
                 object: "email_address".into(),
                 email_address: e.clone(),
                 reserved,
-                verification: admin_verification(status),
+                verification,
                 linked_to: vec![],
                 matches_sso_connection: Some(false),
                 created_at: now,
@@ -464,7 +485,11 @@ pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let (reserved, status) = status_at(&body.phone_number_identification_status, i);
+            let (reserved, verification) = identification_verification(
+                &body.phone_number_identification_status,
+                i,
+                VerificationStrategy::PhoneCode,
+            );
             PhoneNumber {
                 id: Some(new_id("idn")),
                 object: "phone_number".into(),
@@ -472,7 +497,7 @@ pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -
                 reserved_for_second_factor: Some(false),
                 default_second_factor: Some(false),
                 reserved,
-                verification: admin_verification(status),
+                verification,
                 linked_to: vec![],
                 backup_codes: None,
                 created_at: now,
@@ -487,7 +512,7 @@ pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -
             id: Some(new_id("idn")),
             object: "web3_wallet".into(),
             web3_wallet: w.clone(),
-            verification: admin_verification(VerificationStatus::Verified),
+            verification: admin_verified(),
             created_at: now,
             updated_at: now,
         })
@@ -1798,7 +1823,10 @@ async fn verify_totp(
         })?;
         return Ok(json(&json!({"verified": true, "code_type": "backup_code"})));
     }
-    if code.len() != 6 {
+    // A code of another length can only be a backup code, which did not match: Clerk's
+    // answer then is "incorrect", unless the user has no backup codes at all (unverified
+    // pairing; the length error only makes sense for app codes).
+    if code.len() != 6 && backups.is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "totp_invalid_length",

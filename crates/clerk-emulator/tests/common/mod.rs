@@ -1,0 +1,129 @@
+//! Shared pieces of the emulator's tests.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use clerk_emulator::{Emulator, Exchange};
+use serde_json::Value;
+use spec_oracle::Spec;
+
+/// An emulator that records its traffic.
+pub async fn recording() -> Emulator {
+    Emulator::builder().record_traffic().start().await.unwrap()
+}
+
+/// The operation of a recorded request, from the spec's paths (most literal segments win).
+fn operation_of(spec: &Spec, exchange: &Exchange) -> Option<String> {
+    let path = exchange.path.strip_prefix("/v1")?;
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    spec.operations()
+        .into_iter()
+        .filter(|op| op.method.eq_ignore_ascii_case(&exchange.method))
+        .filter_map(|op| {
+            let parts: Vec<&str> = op.path.trim_matches('/').split('/').collect();
+            let fits = parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t.starts_with('{') || t == s);
+            fits.then(|| {
+                (
+                    parts.iter().filter(|t| !t.starts_with('{')).count(),
+                    op.id.clone(),
+                )
+            })
+        })
+        .max_by_key(|(literal, _)| *literal)
+        .map(|(_, id)| id)
+}
+
+/// Validates every JSON answer the emulator gave against the spec's response schema for its
+/// operation and status. Returns how many were checked; panics listing every mismatch.
+pub fn validate_traffic(emulator: &Emulator) -> usize {
+    let Some(spec) = Spec::load() else { return 0 };
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let mut validators: std::collections::HashMap<
+        (String, u16),
+        Option<spec_oracle::SchemaValidator>,
+    > = std::collections::HashMap::new();
+    let errors_validator = spec.validator(&spec.component_schema("ClerkErrors"));
+    for exchange in emulator.traffic() {
+        let is_json = exchange
+            .content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("application/json"));
+        if !is_json || !exchange.path.starts_with("/v1/") {
+            continue;
+        }
+        let Some(op) = operation_of(&spec, &exchange) else {
+            problems.push(format!(
+                "{} {}: no operation in the spec",
+                exchange.method, exchange.path
+            ));
+            continue;
+        };
+        let body: Value = match serde_json::from_slice(&exchange.body) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(format!("{op} {}: not JSON: {e}", exchange.status));
+                continue;
+            }
+        };
+        // 501 is the emulator's own answer for operations it does not implement.
+        if exchange.status == 501 {
+            continue;
+        }
+        let validator = validators
+            .entry((op.clone(), exchange.status))
+            .or_insert_with(|| {
+                spec.response_schema(&op, exchange.status)
+                    .map(|s| spec.validator(&s))
+            });
+        let Some(validator) = validator else {
+            // Error answers the spec declares without a body still use Clerk's error shape.
+            if exchange.status >= 400 {
+                if let Err(e) = errors_validator.validate(&body) {
+                    problems.push(format!("{op} {} (as ClerkErrors): {e:?}", exchange.status));
+                }
+                checked += 1;
+            } else {
+                problems.push(format!("{op}: the spec has no {} answer", exchange.status));
+            }
+            continue;
+        };
+        checked += 1;
+        // With `paginated=true`, list endpoints the spec documents as bare arrays answer
+        // `{data, total_count}` (CLERK-FACTS §7): check the items against the array schema.
+        let paginated = exchange
+            .query
+            .as_deref()
+            .is_some_and(|q| q.split('&').any(|p| p == "paginated=true"));
+        let body = match (&body, paginated) {
+            (Value::Object(map), true) if map.contains_key("data") => {
+                if !map.get("total_count").is_some_and(Value::is_u64) {
+                    problems.push(format!("{op}: a paginated answer without a total_count"));
+                }
+                map["data"].clone()
+            }
+            _ => body,
+        };
+        if let Err(errors) = validator.validate(&body) {
+            problems.push(format!(
+                "{op} {} {} {}: {errors:?}\n  body: {}",
+                exchange.method,
+                exchange.status,
+                exchange.path,
+                truncate(&exchange.body)
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "answers that do not match the spec:\n{}",
+        problems.join("\n")
+    );
+    checked
+}
+
+fn truncate(body: &[u8]) -> String {
+    String::from_utf8_lossy(&body[..body.len().min(600)]).into_owned()
+}
