@@ -1,29 +1,23 @@
 //! A user's whole life through the Backend API: create, read, list, count, update, metadata,
-//! ban, lock, profile image, password check, delete.
+//! ban, lock, profile image, password check, a session token, delete.
 //!
 //! ```sh
-//! CLERK_SECRET_KEY=sk_test_... cargo run -p clerk-backend --example quickstart
+//! cargo run -p clerk-backend --example quickstart                      # on an embedded emulator
+//! CLERK_SECRET_KEY=sk_test_... cargo run -p clerk-backend --example quickstart   # on your instance
 //! ```
 //!
-//! Use a development instance: the example creates a user and deletes it at the end.
+//! Without `CLERK_SECRET_KEY` it starts a local Clerk emulator in-process and runs against it,
+//! so it needs no account and no network. With the key, use a development instance: the
+//! example creates a user and deletes it at the end.
 
 use std::process::ExitCode;
 
-use clerk_backend::Clerk;
+use clerk_backend::{Clerk, Method};
 use clerk_backend::api::users::ProfileImage;
 use serde_json::json;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    if std::env::var("CLERK_SECRET_KEY").map_or(true, |k| k.trim().is_empty()) {
-        eprintln!(
-            "CLERK_SECRET_KEY is not set.\n\
-             Set it to a development instance's secret key (Clerk dashboard → API keys), e.g.\n\
-             \n    CLERK_SECRET_KEY=sk_test_... cargo run -p clerk-backend --example quickstart\n\
-             \nCLERK_API_URL may point at another Backend API (default https://api.clerk.com)."
-        );
-        return ExitCode::from(2);
-    }
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -33,8 +27,16 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> clerk_backend::Result<()> {
-    let clerk = Clerk::from_env()?;
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let has_key = std::env::var("CLERK_SECRET_KEY").is_ok_and(|k| !k.trim().is_empty());
+    // Keep the emulator alive until the end: dropping it stops it.
+    let (clerk, _emulator) = if has_key {
+        (Clerk::from_env()?, None)
+    } else {
+        let emulator = clerk_emulator::Emulator::start().await?;
+        println!("No CLERK_SECRET_KEY: running on an embedded Clerk emulator.");
+        (emulator.client(), Some(emulator))
+    };
     println!("Using {}", clerk.api_url());
     let users = clerk.users();
     let stamp = std::time::SystemTime::now()
@@ -92,7 +94,7 @@ async fn run() -> clerk_backend::Result<()> {
                 e.code().unwrap_or("?")
             );
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     }
 
     let merged = users
@@ -131,6 +133,14 @@ async fn run() -> clerk_backend::Result<()> {
         "password  wrong:   {}",
         users.verify_password(&user.id, "not-the-password").await?
     );
+
+    let session: serde_json::Value =
+        clerk.request(Method::POST, "/v1/sessions").json(&json!({"user_id": user.id})).send().await?;
+    let session_id = session["id"].as_str().unwrap_or_default();
+    let token: serde_json::Value =
+        clerk.request(Method::POST, format!("/v1/sessions/{session_id}/tokens")).send().await?;
+    let jwt = token["jwt"].as_str().unwrap_or_default();
+    println!("session   {session_id}, token {}…", jwt.chars().take(40).collect::<String>());
 
     let deleted = users.delete(&user.id).await?;
     println!("deleted   {}", deleted.deleted);

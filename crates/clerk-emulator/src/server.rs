@@ -155,19 +155,13 @@ impl AppState {
         self.db.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes the database and marks the state as changed for persistence.
-    pub(crate) fn write(&self) -> std::sync::RwLockWriteGuard<'_, Db> {
+    /// Writes the database and marks the state as changed for persistence. Events queued on
+    /// the database during the write are sent when the guard drops, still under the lock.
+    pub(crate) fn write(&self) -> WriteGuard<'_> {
         if let Some(changed) = &self.changed {
             changed.notify_one();
         }
-        self.db.write().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Queues a webhook event (never blocks).
-    pub(crate) fn emit(&self, event_type: &str, data: serde_json::Value) {
-        if let Some(outbox) = &self.outbox {
-            outbox.send(event_type, data);
-        }
+        WriteGuard { guard: self.db.write().unwrap_or_else(|e| e.into_inner()), outbox: self.outbox.as_ref() }
     }
 
     /// The default avatar URL.
@@ -177,6 +171,36 @@ impl AppState {
 }
 
 pub(crate) type Shared = Arc<AppState>;
+
+/// Write access to the database; sends the write's webhook events, in order, on drop.
+pub(crate) struct WriteGuard<'a> {
+    guard: std::sync::RwLockWriteGuard<'a, Db>,
+    outbox: Option<&'a Outbox>,
+}
+
+impl std::ops::Deref for WriteGuard<'_> {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for WriteGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Db {
+        &mut self.guard
+    }
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        let events = std::mem::take(&mut self.guard.events);
+        if let Some(outbox) = self.outbox {
+            for (event_type, data) in events {
+                outbox.send(event_type, data);
+            }
+        }
+    }
+}
 
 /// A JSON answer with status 200.
 pub(crate) fn json<T: Serialize>(value: &T) -> Response {

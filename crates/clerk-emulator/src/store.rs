@@ -108,17 +108,22 @@ impl UserIndex {
         self.map(kind).remove(&kind.key(value));
     }
 
-    /// Every identifier of a user, as (kind, value).
+    /// Every identifier a user holds exclusively, as (kind, value). An email address or phone
+    /// number holds its value only once verified or reserved: an unverified one (created
+    /// through `POST /v1/email_addresses` with `verified: false`, or replaced with
+    /// `identification_status: unverified`) may also sit on other users until one verifies it.
     pub(crate) fn identifiers(user: &User) -> Vec<(Ident, String)> {
         let mut out = Vec::new();
         out.extend(
             user.email_addresses
                 .iter()
+                .filter(|e| e.reserved || e.verification.is_verified())
                 .map(|e| (Ident::Email, e.email_address.clone())),
         );
         out.extend(
             user.phone_numbers
                 .iter()
+                .filter(|p| p.reserved || p.verification.is_verified())
                 .map(|p| (Ident::Phone, p.phone_number.clone())),
         );
         out.extend(
@@ -174,9 +179,18 @@ pub(crate) struct Db {
     pub(crate) imported_created_at: bool,
     #[serde(skip)]
     pub(crate) index: UserIndex,
+    /// Webhook events of the write in progress, sent in order when the write lock is released
+    /// (see `server::WriteGuard`), so events follow the order writes were made in.
+    #[serde(skip)]
+    pub(crate) events: Vec<(&'static str, serde_json::Value)>,
 }
 
 impl Db {
+    /// Queues a webhook event for this write.
+    pub(crate) fn emit(&mut self, event_type: &'static str, data: &impl Serialize) {
+        self.events.push((event_type, serde_json::to_value(data).unwrap_or(serde_json::Value::Null)));
+    }
+
     /// Rebuilds the indexes after loading.
     pub(crate) fn reindex(&mut self) {
         self.index = UserIndex::default();

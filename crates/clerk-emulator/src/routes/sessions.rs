@@ -7,12 +7,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use clerk_backend::models::{Client, Session, SessionStatus, SessionToken, User};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, now_secs, random_base62};
 use crate::keys::{SESSION_CATEGORY, TEMPLATE_CATEGORY};
-use crate::server::{AppState, JsonBody, Query, Shared, json};
+use crate::server::{JsonBody, Query, Shared, json};
 use crate::store::Db;
 
 /// Sessions last a week unless ended; unused ones are abandoned after 30 days.
@@ -60,7 +60,7 @@ async fn create(
     State(state): State<Shared>,
     JsonBody(body): JsonBody<CreateSession>,
 ) -> ApiResult<Response> {
-    let (session, user) = {
+    let session = {
         let mut db = state.write();
         let record = db
             .users
@@ -116,6 +116,7 @@ async fn create(
             },
         );
         db.sessions.insert(session.id.clone(), session.clone());
+        db.emit("session.created", &session);
         let user = db.users.get_mut(&body.user_id).map(|r| {
             r.user.last_sign_in_at = Some(now);
             // Clerk reports activity with day precision.
@@ -123,17 +124,12 @@ async fn create(
             r.user.updated_at = now;
             r.user.clone()
         });
-        (session, user)
+        if let Some(user) = &user {
+            db.emit("user.updated", user);
+        }
+        session
     };
-    state.emit("session.created", to_value(&session));
-    if let Some(user) = user {
-        state.emit("user.updated", to_value(&user));
-    }
     Ok(json(&session))
-}
-
-fn to_value<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -194,7 +190,7 @@ async fn get_session(State(state): State<Shared>, Path(id): Path<String>) -> Api
 }
 
 async fn revoke(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Response> {
-    let (session, changed) = {
+    let session = {
         let mut db = state.write();
         let s = db
             .sessions
@@ -205,62 +201,45 @@ async fn revoke(State(state): State<Shared>, Path(id): Path<String>) -> ApiResul
             s.status = SessionStatus::Revoked;
             s.updated_at = now_ms();
         }
-        (s.clone(), changed)
+        let session = s.clone();
+        if changed {
+            db.emit("session.revoked", &session);
+        }
+        session
     };
-    if changed {
-        state.emit("session.revoked", to_value(&session));
-    }
     Ok(json(&session))
 }
 
 /// Revokes every live session of a user (a ban, a password change); returns them.
-pub(crate) fn revoke_user_sessions(db: &mut Db, user_id: &str) -> Vec<Session> {
+pub(crate) fn revoke_user_sessions(db: &mut Db, user_id: &str) {
     let now = now_ms();
-    db.sessions
+    let revoked: Vec<Session> = db
+        .sessions
         .values_mut()
-        .filter(|s| {
-            s.user_id == user_id
-                && matches!(s.status, SessionStatus::Active | SessionStatus::Pending)
-        })
+        .filter(|s| s.user_id == user_id && matches!(s.status, SessionStatus::Active | SessionStatus::Pending))
         .map(|s| {
             s.status = SessionStatus::Revoked;
             s.updated_at = now;
             s.clone()
         })
-        .collect()
+        .collect();
+    for s in &revoked {
+        db.emit("session.revoked", s);
+    }
 }
 
-/// Removes every session and client of a deleted user; returns the sessions that were live.
-pub(crate) fn remove_user_sessions(db: &mut Db, user_id: &str) -> Vec<Session> {
-    let ids: Vec<String> = db
-        .sessions
-        .values()
-        .filter(|s| s.user_id == user_id)
-        .map(|s| s.id.clone())
-        .collect();
-    let mut live = Vec::new();
+/// Removes every session and client of a deleted user, announcing the live ones as removed.
+pub(crate) fn remove_user_sessions(db: &mut Db, user_id: &str) {
+    let ids: Vec<String> = db.sessions.values().filter(|s| s.user_id == user_id).map(|s| s.id.clone()).collect();
     for id in ids {
         if let Some(mut s) = db.sessions.remove(&id) {
             db.clients.remove(&s.client_id);
             if matches!(s.status, SessionStatus::Active | SessionStatus::Pending) {
                 s.status = SessionStatus::Removed;
                 s.updated_at = now_ms();
-                live.push(s);
+                db.emit("session.removed", &s);
             }
         }
-    }
-    live
-}
-
-pub(crate) fn emit_revoked(state: &AppState, sessions: Vec<Session>) {
-    for s in sessions {
-        state.emit("session.revoked", to_value(&s));
-    }
-}
-
-pub(crate) fn emit_removed(state: &AppState, sessions: Vec<Session>) {
-    for s in sessions {
-        state.emit("session.removed", to_value(&s));
     }
 }
 

@@ -15,7 +15,7 @@ use clerk_backend::models::{
     VerificationDetails, VerificationStatus, VerificationStrategy, Web3Wallet,
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{deep_merge, metadata_size_ok, parse_rfc3339_ms, sessions};
 use crate::error::{ApiError, ApiResult};
@@ -118,7 +118,7 @@ pub(crate) fn router() -> Router<Shared> {
 
 // ---- validation ------------------------------------------------------------------------------
 
-fn valid_email(s: &str) -> bool {
+pub(crate) fn valid_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
     };
@@ -131,13 +131,13 @@ fn valid_email(s: &str) -> bool {
         && !domain.contains('@')
 }
 
-fn valid_phone(s: &str) -> bool {
+pub(crate) fn valid_phone(s: &str) -> bool {
     s.strip_prefix('+').is_some_and(|d| {
         (7..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0')
     })
 }
 
-fn valid_web3(s: &str) -> bool {
+pub(crate) fn valid_web3(s: &str) -> bool {
     s.strip_prefix("0x")
         .is_some_and(|h| h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -218,7 +218,7 @@ fn import_digest(digest: &str, hasher: Option<&PasswordHasher>) -> ApiResult<Str
     }
 }
 
-fn check_metadata(name: &str, value: &Metadata) -> ApiResult<()> {
+pub(crate) fn check_metadata(name: &str, value: &Metadata) -> ApiResult<()> {
     if metadata_size_ok(value, METADATA_LIMIT) {
         return Ok(());
     }
@@ -257,7 +257,7 @@ fn hash_backup_codes(codes: &[clerk_backend::models::SecretString]) -> ApiResult
         .collect()
 }
 
-fn details(status: VerificationStatus, strategy: VerificationStrategy) -> VerificationDetails {
+pub(crate) fn details(status: VerificationStatus, strategy: VerificationStrategy) -> VerificationDetails {
     VerificationDetails {
         status,
         strategy,
@@ -273,7 +273,7 @@ fn details(status: VerificationStatus, strategy: VerificationStrategy) -> Verifi
 }
 
 /// Verified through the Backend API.
-fn admin_verified() -> Verification {
+pub(crate) fn admin_verified() -> Verification {
     Verification::Admin(details(
         VerificationStatus::Verified,
         VerificationStrategy::Admin,
@@ -598,19 +598,15 @@ pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -
         db.index.add_user(&record.user);
         let user = record.user.clone();
         db.users.insert(user.id.clone(), record);
+        db.emit("user.created", &user);
         user
     };
-    state.emit("user.created", user_json(&user));
     Ok(user)
-}
-
-fn user_json(user: &User) -> Value {
-    serde_json::to_value(user).unwrap_or(Value::Null)
 }
 
 // ---- read ------------------------------------------------------------------------------------
 
-fn find<'a>(db: &'a Db, user_id: &str) -> ApiResult<&'a UserRecord> {
+pub(crate) fn find<'a>(db: &'a Db, user_id: &str) -> ApiResult<&'a UserRecord> {
     db.users
         .get(user_id)
         .ok_or_else(|| ApiError::user_not_found(user_id))
@@ -1055,23 +1051,22 @@ async fn count(State(state): State<Shared>, Query(filters): Query<Filters>) -> A
 
 /// Applies `change` to a user under the write lock, stamps `updated_at`, emits `user.updated`
 /// and answers with the user.
-fn mutate(
+pub(crate) fn mutate(
     state: &Shared,
     user_id: &str,
     change: impl FnOnce(&mut Db, &str) -> ApiResult<()>,
 ) -> ApiResult<User> {
-    let user = {
-        let mut db = state.write();
-        find(&db, user_id)?;
-        change(&mut db, user_id)?;
-        let record = db
-            .users
-            .get_mut(user_id)
-            .ok_or_else(|| ApiError::user_not_found(user_id))?;
-        record.user.updated_at = now_ms().max(record.user.updated_at);
-        record.user.clone()
-    };
-    state.emit("user.updated", user_json(&user));
+    let mut db = state.write();
+    find(&db, user_id)?;
+    if let Err(e) = change(&mut db, user_id) {
+        // Nothing happened, so nothing is announced.
+        db.events.clear();
+        return Err(e);
+    }
+    let record = db.users.get_mut(user_id).ok_or_else(|| ApiError::user_not_found(user_id))?;
+    record.user.updated_at = now_ms().max(record.user.updated_at);
+    let user = record.user.clone();
+    db.emit("user.updated", &user);
     Ok(user)
 }
 
@@ -1165,7 +1160,6 @@ async fn update(
     };
 
     let sign_out = body.sign_out_of_other_sessions == Some(true);
-    let mut revoked = Vec::new();
     let user = mutate(&state, &user_id, |db, id| {
         let Db {
             users,
@@ -1318,11 +1312,10 @@ async fn update(
             .ok_or_else(|| ApiError::user_not_found(id))?;
         refresh_mfa(record);
         if sign_out {
-            revoked = sessions::revoke_user_sessions(db, id);
+            sessions::revoke_user_sessions(db, id);
         }
         Ok(())
     })?;
-    sessions::emit_revoked(&state, revoked);
     Ok(json(&user))
 }
 
@@ -1335,12 +1328,18 @@ fn apply_patch<T: Clone>(slot: &mut Option<T>, patch: &Patch<T>) {
 }
 
 /// Recomputes the MFA flags from the secrets held.
-fn refresh_mfa(record: &mut UserRecord) {
+pub(crate) fn refresh_mfa(record: &mut UserRecord) {
     let u = &mut record.user;
     let before = u.two_factor_enabled;
     u.totp_enabled = record.totp_secret.is_some();
     u.backup_code_enabled = !record.backup_code_hashes.is_empty();
-    u.two_factor_enabled = u.totp_enabled || u.backup_code_enabled;
+    // A phone number reserved for second factor is an SMS second factor.
+    u.two_factor_enabled = u.totp_enabled
+        || u.backup_code_enabled
+        || u
+            .phone_numbers
+            .iter()
+            .any(|p| p.reserved_for_second_factor == Some(true));
     if u.two_factor_enabled && !before {
         u.mfa_enabled_at = Some(now_ms());
     } else if !u.two_factor_enabled && before {
@@ -1352,18 +1351,11 @@ async fn delete_user(
     State(state): State<Shared>,
     Path(user_id): Path<String>,
 ) -> ApiResult<Response> {
-    let (record, revoked) = {
-        let mut db = state.write();
-        let record = db
-            .users
-            .remove(&user_id)
-            .ok_or_else(|| ApiError::user_not_found(&user_id))?;
-        db.index.remove_user(&record.user);
-        let removed = sessions::remove_user_sessions(&mut db, &user_id);
-        super::organizations::remove_user(&mut db, &user_id);
-        (record, removed)
-    };
-    sessions::emit_removed(&state, revoked);
+    let mut db = state.write();
+    let record = db.users.remove(&user_id).ok_or_else(|| ApiError::user_not_found(&user_id))?;
+    db.index.remove_user(&record.user);
+    sessions::remove_user_sessions(&mut db, &user_id);
+    super::organizations::remove_user(&mut db, &user_id);
     let deleted = DeletedObject {
         object: "user".into(),
         id: Some(record.user.id.clone()),
@@ -1371,27 +1363,22 @@ async fn delete_user(
         deleted: true,
         external_id: record.user.external_id.clone(),
     };
-    state.emit(
-        "user.deleted",
-        serde_json::to_value(&deleted).unwrap_or(Value::Null),
-    );
+    db.emit("user.deleted", &deleted);
     Ok(json(&deleted))
 }
 
 // ---- bans and locks --------------------------------------------------------------------------
 
 fn set_banned(state: &Shared, user_id: &str, banned: bool) -> ApiResult<User> {
-    let mut revoked = Vec::new();
     let user = mutate(state, user_id, |db, id| {
         if let Some(r) = db.users.get_mut(id) {
             r.user.banned = banned;
         }
         if banned {
-            revoked = sessions::revoke_user_sessions(db, id);
+            sessions::revoke_user_sessions(db, id);
         }
         Ok(())
     })?;
-    sessions::emit_revoked(state, revoked);
     Ok(user)
 }
 
@@ -1736,7 +1723,6 @@ async fn remove_password(
     Path(user_id): Path<String>,
     JsonBody(body): JsonBody<RemovePasswordBody>,
 ) -> ApiResult<Response> {
-    let mut revoked = Vec::new();
     let user = mutate(&state, &user_id, |db, id| {
         if let Some(r) = db.users.get_mut(id) {
             r.password_hash = None;
@@ -1744,11 +1730,10 @@ async fn remove_password(
             r.user.password_enabled = false;
         }
         if body.sign_out_of_other_sessions {
-            revoked = sessions::revoke_user_sessions(db, id);
+            sessions::revoke_user_sessions(db, id);
         }
         Ok(())
     })?;
-    sessions::emit_revoked(&state, revoked);
     Ok(json(&user))
 }
 
@@ -1893,7 +1878,6 @@ async fn set_password_compromised(
     Path(user_id): Path<String>,
     JsonBody(body): JsonBody<CompromisedBody>,
 ) -> ApiResult<Response> {
-    let mut revoked = Vec::new();
     let user = mutate(&state, &user_id, |db, id| {
         let r = db
             .users
@@ -1909,11 +1893,10 @@ async fn set_password_compromised(
         }
         r.password_compromised = true;
         if body.revoke_all_sessions == Some(true) {
-            revoked = sessions::revoke_user_sessions(db, id);
+            sessions::revoke_user_sessions(db, id);
         }
         Ok(())
     })?;
-    sessions::emit_revoked(&state, revoked);
     Ok(json(&user))
 }
 
