@@ -46,6 +46,17 @@ impl ApiError {
         self
     }
 
+    /// Adds `meta.<key>` to the first error.
+    pub(crate) fn meta(mut self, key: &str, value: Value) -> Self {
+        if let Some(first) = self.errors.first_mut() {
+            first
+                .meta
+                .get_or_insert_with(Map::new)
+                .insert(key.to_owned(), value);
+        }
+        self
+    }
+
     /// Adds another error to the body.
     pub(crate) fn and(mut self, other: ApiError) -> Self {
         self.errors.extend(other.errors);
@@ -98,6 +109,55 @@ impl ApiError {
             "not found",
             "Resource not found",
         )
+    }
+
+    /// An email address or phone number that is not there (identifications.go).
+    pub(crate) fn identification_not_found() -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "resource_not_found",
+            "Resource not found",
+            "Resource not found",
+        )
+    }
+
+    /// `attribute` is `id` or `name`.
+    pub(crate) fn jwt_template_not_found(attribute: &str, value: &str) -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "resource_not_found",
+            "JWT template not found",
+            format!("No JWT template exists with {attribute}: {value}"),
+        )
+    }
+
+    /// Identifiers the allow-list or block-list refuse (auth.go/IdentifierNotAllowedAccess).
+    pub(crate) fn not_allowed_access(identifiers: &[String]) -> Self {
+        let verb = if identifiers.len() == 1 { "is" } else { "are" };
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_allowed_access",
+            "Access not allowed.",
+            format!(
+                "{} {verb} not allowed to access this application.",
+                identifiers.join(", ")
+            ),
+        )
+        .meta(
+            "identifiers",
+            Value::Array(identifiers.iter().cloned().map(Value::String).collect()),
+        )
+    }
+
+    /// A parameter needed because another one is present.
+    pub(crate) fn conditional_param_missing(missing: &str, present: &str) -> Self {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_conditional_param_missing",
+            "is missing",
+            format!("`{missing}` is required when `{present}` is present."),
+        )
+        .param(missing)
     }
 
     pub(crate) fn identifier_exists(param: &str) -> Self {

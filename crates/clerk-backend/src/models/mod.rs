@@ -11,13 +11,17 @@
 #[macro_use]
 mod macros;
 
+mod access_lists;
 mod billing;
+mod invitations;
 mod organizations;
 mod sessions;
 mod users;
 mod verification;
 
+pub use access_lists::*;
 pub use billing::*;
+pub use invitations::*;
 pub use organizations::*;
 pub use sessions::*;
 pub use users::*;

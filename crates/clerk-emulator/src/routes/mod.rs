@@ -39,7 +39,7 @@ pub(crate) fn deep_merge(target: &mut Metadata, patch: &Metadata) {
 
 /// Whether a metadata object fits Clerk's limit once serialized.
 pub(crate) fn metadata_size_ok(value: &Metadata, limit: usize) -> bool {
-    serde_json::to_vec(value).map_or(false, |v| v.len() <= limit)
+    serde_json::to_vec(value).is_ok_and(|v| v.len() <= limit)
 }
 
 /// Parses an RFC 3339 date-time (`2026-01-02T03:04:05Z`, fractions and offsets allowed) into
