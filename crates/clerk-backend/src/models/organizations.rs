@@ -131,6 +131,9 @@ open_enum! {
 
 /// An invitation to join an organization, with public data about the organization (spec
 /// schema `OrganizationInvitationWithPublicOrganizationData`).
+///
+/// Also the spec's plain `OrganizationInvitation`, which the organization-scoped endpoints
+/// answer: it is the same object without `public_organization_data`, which is then `None`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitation {
     /// Always `organization_invitation`.
@@ -205,4 +208,128 @@ pub struct OrganizationInvitationPublicOrganizationData {
     pub image_url: Option<String>,
     /// Whether a logo was uploaded.
     pub has_image: bool,
+}
+
+/// The body of `CreateOrganization`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateOrganizationRequest {
+    /// The name (at most 256 characters, no URLs or HTML).
+    pub name: String,
+    /// The user who becomes the organization's first admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Private metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<Metadata>,
+    /// Public metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<Metadata>,
+    /// The slug: lowercase letters, digits and `-`, unique in the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// The most members allowed (0: unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_allowed_memberships: Option<i64>,
+    /// When it was created, as RFC 3339 (for imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The role set its members' roles come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_set_key: Option<String>,
+}
+
+/// The body of `UpdateOrganization`; fields left `None` stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateOrganizationRequest {
+    /// The new name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The new slug, unique in the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// The most members allowed (0: unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_allowed_memberships: Option<i64>,
+    /// Whether admins may delete the organization from the Frontend API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_delete_enabled: Option<bool>,
+    /// When it was created, as RFC 3339 (for imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The role set its members' roles come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_set_key: Option<String>,
+}
+
+/// The body of `MergeOrganizationMetadata`, `ReplaceOrganizationMetadata` and
+/// `UpdateOrganizationMembershipMetadata`.
+///
+/// A merge deep-merges each field given (a `null` inside deletes that key); a replace swaps
+/// each field given for the new object. Fields left `None` stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationMetadataRequest {
+    /// Public metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<Metadata>,
+    /// Private metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<Metadata>,
+}
+
+/// The body of `CreateOrganizationMembership`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateOrganizationMembershipRequest {
+    /// The user to add.
+    pub user_id: String,
+    /// Their role (`org:admin`, `org:member`, ...).
+    pub role: String,
+    /// Public metadata of the membership.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<Metadata>,
+    /// Private metadata of the membership.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<Metadata>,
+}
+
+/// The body of `UpdateOrganizationMembership`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateOrganizationMembershipRequest {
+    /// The new role.
+    pub role: String,
+}
+
+/// The body of `CreateOrganizationInvitation`, and each item of
+/// `CreateOrganizationInvitationBulk`'s array.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateOrganizationInvitationRequest {
+    /// The address to invite.
+    pub email_address: String,
+    /// The admin who sends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inviter_user_id: Option<String>,
+    /// The role the invitee will get.
+    pub role: String,
+    /// Public metadata, moved to the membership on acceptance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<Metadata>,
+    /// Private metadata, moved to the membership on acceptance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<Metadata>,
+    /// Where the invitee lands after accepting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// Days until it expires (1 to 365; default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_days: Option<i64>,
+    /// Whether Clerk emails the invitation (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<bool>,
+}
+
+/// The body of `RevokeOrganizationInvitation`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RevokeOrganizationInvitationRequest {
+    /// The admin who revokes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requesting_user_id: Option<String>,
 }

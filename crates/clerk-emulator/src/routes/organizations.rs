@@ -1,58 +1,1978 @@
-//! Organizations, memberships and organization invitations.
+//! Organizations, their memberships and invitations, with Clerk's semantics: unique slugs (one
+//! is derived from the name when none is given), the creator as first admin, membership quotas
+//! that count pending invitations, the two default roles and their system permissions,
+//! invitations that expire, and the `o` claim of session tokens.
 //!
-//! Not emulated yet: the Users operations that read them see a user in no organization.
+//! Accepting an invitation is a Frontend API action; here, adding as a member a user who owns
+//! an invited address accepts that organization's pending invitations to it: the invitation's
+//! metadata moves to the membership and `organizationInvitation.accepted` is sent.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
 
 use axum::Router;
-use clerk_backend::models::{OrganizationInvitation, OrganizationMembership};
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, patch, post, put};
+use clerk_backend::Page;
+use clerk_backend::models::{
+    CreateOrganizationInvitationRequest, CreateOrganizationMembershipRequest,
+    CreateOrganizationRequest, DeletedObject, Metadata, Organization, OrganizationInvitation,
+    OrganizationInvitationPublicOrganizationData, OrganizationInvitationPublicUserData,
+    OrganizationInvitationStatus, OrganizationMembership, OrganizationMembershipPublicUserData,
+    OrganizationMetadataRequest, RevokeOrganizationInvitationRequest,
+    UpdateOrganizationMembershipRequest, UpdateOrganizationRequest, User,
+};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::server::Shared;
-use crate::store::Db;
+use super::users::{check_metadata, valid_email};
+use super::{deep_merge, parse_rfc3339_ms};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{new_id, now_ms, random_base62};
+use crate::server::{JsonBody, Query, Shared, UPLOAD_BODY_LIMIT, json, parse_json_body};
+use crate::store::{Db, Ident, Image};
 
-/// Organizations, memberships and organization invitations as stored.
+/// The membership limit of an organization created without one: Clerk's default instance
+/// setting (DOCS guides/organizations/configure). 0 means unlimited.
+const DEFAULT_MAX_MEMBERSHIPS: i64 = 5;
+const DEFAULT_INVITATION_DAYS: i64 = 30;
+const MAX_BULK_INVITATIONS: usize = 10;
+const MAX_NAME_CHARS: usize = 256;
+const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// A role and what it grants.
+struct Role {
+    key: &'static str,
+    name: &'static str,
+    permissions: &'static [&'static str],
+}
+
+const ADMIN: &str = "org:admin";
+/// The instance's roles: Clerk's two defaults. Custom roles come with the Roles operations,
+/// which the emulator does not implement.
+const ROLES: &[Role] = &[
+    Role {
+        key: ADMIN,
+        name: "Admin",
+        permissions: &[
+            "org:sys_profile:manage",
+            "org:sys_profile:delete",
+            "org:sys_memberships:read",
+            "org:sys_memberships:manage",
+            "org:sys_domains:read",
+            "org:sys_domains:manage",
+        ],
+    },
+    Role {
+        key: "org:member",
+        name: "Member",
+        permissions: &["org:sys_memberships:read"],
+    },
+];
+
+fn role(key: &str) -> Option<&'static Role> {
+    ROLES.iter().find(|r| r.key == key)
+}
+
+fn check_role(key: &str) -> ApiResult<&'static Role> {
+    role(key).ok_or_else(|| {
+        ApiError::value_invalid(
+            "role",
+            format!("{key} does not match one of the allowed values for parameter role"),
+        )
+    })
+}
+
+/// Whether a role may manage the organization's members (what makes an "admin").
+fn is_admin_role(key: &str) -> bool {
+    role(key).is_some_and(|r| r.permissions.contains(&"org:sys_memberships:manage"))
+}
+
+// ---- storage ---------------------------------------------------------------------------------
+
+/// Organizations, memberships and organization invitations as stored, each by id (ids sort in
+/// creation order).
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct OrgData {}
+pub(crate) struct OrgData {
+    /// Organizations as served, without the counts (computed when asked for).
+    #[serde(default)]
+    orgs: BTreeMap<String, Organization>,
+    #[serde(default)]
+    memberships: BTreeMap<String, MembershipRecord>,
+    #[serde(default)]
+    invitations: BTreeMap<String, InvitationRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct MembershipRecord {
+    id: String,
+    organization_id: String,
+    user_id: String,
+    role: String,
+    public_metadata: Metadata,
+    private_metadata: Metadata,
+    created_at: i64,
+    updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct InvitationRecord {
+    id: String,
+    organization_id: String,
+    email_address: String,
+    role: String,
+    inviter_id: Option<String>,
+    /// As last set; a pending invitation past `expires_at` reads as expired.
+    status: OrganizationInvitationStatus,
+    public_metadata: Metadata,
+    private_metadata: Metadata,
+    url: Option<String>,
+    expires_at: i64,
+    /// The user who accepted it.
+    #[serde(default)]
+    user_id: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl InvitationRecord {
+    fn status_at(&self, now: i64) -> OrganizationInvitationStatus {
+        match self.status {
+            OrganizationInvitationStatus::Pending if self.expires_at <= now => {
+                OrganizationInvitationStatus::Expired
+            }
+            ref s => s.clone(),
+        }
+    }
+
+    fn is_pending(&self, now: i64) -> bool {
+        self.status_at(now) == OrganizationInvitationStatus::Pending
+    }
+}
+
+// ---- errors ----------------------------------------------------------------------------------
+
+fn org_not_found() -> ApiError {
+    ApiError::not_found("Given organization not found.")
+}
+
+fn creator_not_found(id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "organization_creator_not_found",
+        "creator not found",
+        format!("No users found with id {id}."),
+    )
+}
+
+fn already_member(who: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "already_a_member_in_organization",
+        "already a member",
+        format!("{who} is already a member of the organization."),
+    )
+}
+
+fn quota_exceeded(max: i64) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "organization_membership_quota_exceeded",
+        "organization membership quota exceeded",
+        format!(
+            "You have reached your limit of {max} organization memberships, including outstanding invitations."
+        ),
+    )
+}
+
+fn invitation_not_unique() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "organization_invitation_not_unique",
+        "organization invitation not unique",
+        "Organizations cannot have duplicate pending invitations for an email address.",
+    )
+}
+
+fn invitation_not_pending() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "organization_invitation_not_pending",
+        "not pending",
+        "The organization invitation is not in the \"pending\" status.",
+    )
+}
+
+fn not_an_admin() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "not_an_admin_in_organization",
+        "not an administrator",
+        "Current user is not an administrator in the organization. Only administrators can perform this action.",
+    )
+}
+
+// ---- validation ------------------------------------------------------------------------------
+
+fn check_name(name: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::param_missing("name"));
+    }
+    let lower = name.to_lowercase();
+    let problem = if name.chars().count() > MAX_NAME_CHARS {
+        Some("it is longer than 256 characters")
+    } else if lower.contains("://") || lower.contains("www.") {
+        Some("it contains a URL")
+    } else if name.contains('<') && name.contains('>') {
+        Some("it contains HTML")
+    } else {
+        None
+    };
+    match problem {
+        Some(why) => Err(ApiError::value_invalid(
+            "name",
+            format!("The organization name {name:?} is invalid: {why}."),
+        )),
+        None => Ok(name.to_owned()),
+    }
+}
+
+fn check_slug(slug: &str) -> ApiResult<()> {
+    if !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        Ok(())
+    } else {
+        Err(ApiError::format_invalid(
+            "slug",
+            "slug can contain only lowercase alphanumeric characters and the dash \"-\".",
+        ))
+    }
+}
+
+/// A slug from a name: lowercase ASCII letters and digits, runs of anything else as one `-`.
+fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "org".to_owned()
+    } else {
+        slug.to_owned()
+    }
+}
+
+fn slug_taken(db: &Db, slug: &str, except: Option<&str>) -> bool {
+    db.organizations
+        .orgs
+        .values()
+        .any(|o| o.slug == slug && Some(o.id.as_str()) != except)
+}
+
+/// `base`, or `base-2`, `base-3`, ... whichever is free.
+fn unique_slug(db: &Db, base: &str) -> String {
+    if !slug_taken(db, base, None) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|s| !slug_taken(db, s, None))
+        .unwrap_or_default()
+}
+
+fn check_max_memberships(value: Option<i64>) -> ApiResult<Option<i64>> {
+    match value {
+        Some(n) if n < 0 => Err(ApiError::value_invalid(
+            "max_allowed_memberships",
+            "max_allowed_memberships must be greater than or equal to 0.",
+        )),
+        other => Ok(other),
+    }
+}
+
+fn parse_created_at(value: Option<&str>) -> ApiResult<Option<i64>> {
+    value
+        .map(|t| {
+            parse_rfc3339_ms(t).ok_or_else(|| {
+                ApiError::format_invalid("created_at", "created_at must be an RFC 3339 date-time.")
+            })
+        })
+        .transpose()
+}
+
+/// `+`/`-` prefixed include and exclude lists.
+fn split_signed(values: &[String]) -> (Vec<&str>, Vec<&str>) {
+    let mut include = Vec::new();
+    let mut exclude = Vec::new();
+    for v in values {
+        match v.strip_prefix('-') {
+            Some(rest) => exclude.push(rest),
+            None => include.push(v.strip_prefix('+').unwrap_or(v)),
+        }
+    }
+    (include, exclude)
+}
+
+/// The first `order_by` as (field, descending); `default` when none is given.
+fn parse_order<'a>(
+    order_by: &'a [String],
+    allowed: &[&str],
+    default: (&'a str, bool),
+) -> ApiResult<(&'a str, bool)> {
+    let Some(raw) = order_by.first() else {
+        return Ok(default);
+    };
+    let (name, desc) = match raw.strip_prefix('-') {
+        Some(rest) => (rest, true),
+        None => (raw.strip_prefix('+').unwrap_or(raw), false),
+    };
+    if allowed.contains(&name) {
+        Ok((name, desc))
+    } else {
+        Err(ApiError::value_invalid(
+            "order_by",
+            format!("{raw} does not match one of the allowed values for parameter order_by"),
+        ))
+    }
+}
+
+/// `limit` and `offset` as Clerk reads them: a limit outside 1..=500 is 10, a negative offset
+/// an error.
+fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usize, usize)> {
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::value_invalid(
+            "offset",
+            "offset must be greater than or equal to 0.",
+        ));
+    }
+    Ok((super::users::page_limit(limit), offset as usize))
+}
+
+/// `None` sorts after every value ascending, before them descending.
+fn cmp_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+fn directed(ordering: Ordering, desc: bool) -> Ordering {
+    if desc { ordering.reverse() } else { ordering }
+}
+
+fn contains_ci(haystack: &str, needle_lower: &str) -> bool {
+    haystack.to_lowercase().contains(needle_lower)
+}
+
+fn lowered(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::to_lowercase)
+        .filter(|s| !s.is_empty())
+}
+
+// ---- lookups ---------------------------------------------------------------------------------
+
+fn find_org<'a>(db: &'a Db, org_id: &str) -> ApiResult<&'a Organization> {
+    db.organizations.orgs.get(org_id).ok_or_else(org_not_found)
+}
+
+fn members<'a>(db: &'a Db, org_id: &'a str) -> impl Iterator<Item = &'a MembershipRecord> + 'a {
+    db.organizations
+        .memberships
+        .values()
+        .filter(move |m| m.organization_id == org_id)
+}
+
+fn membership_of<'a>(db: &'a Db, org_id: &str, user_id: &str) -> Option<&'a MembershipRecord> {
+    db.organizations
+        .memberships
+        .values()
+        .find(|m| m.organization_id == org_id && m.user_id == user_id)
+}
+
+fn pending_invitations<'a>(
+    db: &'a Db,
+    org_id: &'a str,
+    now: i64,
+) -> impl Iterator<Item = &'a InvitationRecord> + 'a {
+    db.organizations
+        .invitations
+        .values()
+        .filter(move |i| i.organization_id == org_id && i.is_pending(now))
+}
+
+/// Members plus outstanding invitations: what the membership limit counts.
+fn seats_taken(db: &Db, org_id: &str, now: i64) -> usize {
+    members(db, org_id).count() + pending_invitations(db, org_id, now).count()
+}
+
+fn check_quota(org: &Organization, taken: usize, adding: usize) -> ApiResult<()> {
+    let max = org.max_allowed_memberships;
+    if max > 0 && (taken + adding) as i64 > max {
+        Err(quota_exceeded(max))
+    } else {
+        Ok(())
+    }
+}
+
+/// The user must exist and be an admin of the organization.
+fn check_admin(db: &Db, org_id: &str, user_id: &str) -> ApiResult<()> {
+    if !db.users.contains_key(user_id) {
+        return Err(ApiError::user_not_found(user_id));
+    }
+    match membership_of(db, org_id, user_id) {
+        Some(m) if is_admin_role(&m.role) => Ok(()),
+        _ => Err(not_an_admin()),
+    }
+}
+
+/// What identifies a user to other members: their primary email, phone, username or wallet.
+fn identifier(user: &User) -> Option<String> {
+    user.primary_email_address()
+        .map(|e| e.email_address.clone())
+        .or_else(|| user.primary_phone_number().map(|p| p.phone_number.clone()))
+        .or_else(|| user.username.clone())
+        .or_else(|| user.web3_wallets.first().map(|w| w.web3_wallet.clone()))
+}
+
+fn user_emails(user: &User) -> HashSet<String> {
+    user.email_addresses
+        .iter()
+        .map(|e| e.email_address.to_lowercase())
+        .collect()
+}
+
+// ---- rendering -------------------------------------------------------------------------------
+
+/// Which computed fields an organization carries.
+#[derive(Debug, Clone, Copy, Default)]
+struct View {
+    /// `members_count` and `pending_invitations_count`.
+    counts: bool,
+    /// `missing_member_with_elevated_permissions`.
+    elevated: bool,
+}
+
+/// Webhook payloads carry every computed field, as Clerk's examples do.
+const FULL: View = View {
+    counts: true,
+    elevated: true,
+};
+
+fn render_org(db: &Db, org: &Organization, view: View) -> Organization {
+    let mut out = org.clone();
+    if view.counts {
+        out.members_count = Some(members(db, &org.id).count() as i64);
+        out.pending_invitations_count =
+            Some(pending_invitations(db, &org.id, now_ms()).count() as i64);
+    }
+    if view.elevated {
+        out.missing_member_with_elevated_permissions =
+            Some(!members(db, &org.id).any(|m| is_admin_role(&m.role)));
+    }
+    out
+}
+
+fn render_membership(
+    db: &Db,
+    org: &Organization,
+    m: &MembershipRecord,
+    view: View,
+) -> OrganizationMembership {
+    let role = role(&m.role);
+    OrganizationMembership {
+        id: m.id.clone(),
+        object: "organization_membership".into(),
+        role: m.role.clone(),
+        role_name: role.map(|r| r.name.to_owned()),
+        permissions: role
+            .map(|r| r.permissions.iter().map(|p| (*p).to_owned()).collect())
+            .unwrap_or_default(),
+        public_metadata: m.public_metadata.clone(),
+        private_metadata: Some(m.private_metadata.clone()),
+        organization: render_org(db, org, view),
+        public_user_data: db.users.get(&m.user_id).map(|r| {
+            let u = &r.user;
+            OrganizationMembershipPublicUserData {
+                user_id: u.id.clone(),
+                first_name: u.first_name.clone(),
+                last_name: u.last_name.clone(),
+                profile_image_url: u.profile_image_url.clone(),
+                image_url: u.image_url.clone().unwrap_or_default(),
+                has_image: u.has_image,
+                identifier: identifier(u),
+                username: u.username.clone(),
+                banned: Some(u.banned),
+                deprovisioned: u.deprovisioned,
+            }
+        }),
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+/// An invitation; `with_org` adds `public_organization_data` (the instance-wide and per-user
+/// lists have it, the organization's own endpoints do not).
+fn render_invitation(
+    db: &Db,
+    inv: &InvitationRecord,
+    with_org: bool,
+    now: i64,
+) -> OrganizationInvitation {
+    OrganizationInvitation {
+        object: "organization_invitation".into(),
+        id: inv.id.clone(),
+        email_address: inv.email_address.clone(),
+        role: inv.role.clone(),
+        role_name: role(&inv.role).map_or_else(|| inv.role.clone(), |r| r.name.to_owned()),
+        organization_id: Some(inv.organization_id.clone()),
+        inviter_id: inv.inviter_id.clone(),
+        public_inviter_data: inv
+            .inviter_id
+            .as_ref()
+            .and_then(|id| db.users.get(id))
+            .map(|r| OrganizationInvitationPublicUserData {
+                user_id: r.user.id.clone(),
+                first_name: r.user.first_name.clone(),
+                last_name: r.user.last_name.clone(),
+                image_url: r.user.image_url.clone().unwrap_or_default(),
+                has_image: r.user.has_image,
+                identifier: identifier(&r.user).unwrap_or_default(),
+            }),
+        status: Some(inv.status_at(now)),
+        public_metadata: inv.public_metadata.clone(),
+        private_metadata: Some(inv.private_metadata.clone()),
+        url: inv.url.clone(),
+        expires_at: Some(inv.expires_at),
+        created_at: inv.created_at,
+        updated_at: inv.updated_at,
+        public_organization_data: with_org
+            .then(|| db.organizations.orgs.get(&inv.organization_id))
+            .flatten()
+            .map(|o| OrganizationInvitationPublicOrganizationData {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                slug: o.slug.clone(),
+                image_url: o.image_url.clone(),
+                has_image: o.has_image,
+            }),
+    }
+}
+
+fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// The page `{data, total_count}` of `rows`; only the rows on the page are rendered.
+fn page<R, T: Serialize>(
+    rows: Vec<R>,
+    limit: usize,
+    offset: usize,
+    render: impl FnMut(R) -> T,
+) -> Response {
+    let total = rows.len() as u64;
+    let data: Vec<T> = rows
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(render)
+        .collect();
+    json(&Page::new(data, Some(total)))
+}
+
+// ---- router ----------------------------------------------------------------------------------
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
+        .route(
+            "/v1/organizations",
+            get(list_organizations).post(create_organization),
+        )
+        .route(
+            "/v1/organizations/{organization_id}",
+            get(get_organization)
+                .patch(update_organization)
+                .delete(delete_organization),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/metadata",
+            patch(merge_metadata).put(replace_metadata),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/logo",
+            put(upload_logo)
+                .delete(delete_logo)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/billing/subscription",
+            get(billing),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/billing/credits",
+            get(billing).post(billing),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/memberships",
+            get(list_memberships).post(create_membership),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/memberships/{user_id}",
+            patch(update_membership).delete(delete_membership),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/memberships/{user_id}/metadata",
+            patch(merge_membership_metadata),
+        )
+        .route(
+            "/v1/organization_memberships",
+            get(list_instance_memberships),
+        )
+        .route(
+            "/v1/organization_invitations",
+            get(list_instance_invitations),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/invitations",
+            get(list_invitations).post(create_invitation),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/invitations/bulk",
+            post(create_invitations_bulk),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/invitations/pending",
+            get(list_pending_invitations),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/invitations/{invitation_id}",
+            get(get_invitation),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/invitations/{invitation_id}/revoke",
+            post(revoke_invitation),
+        )
 }
 
+// ---- organizations ---------------------------------------------------------------------------
+
+async fn create_organization(
+    State(state): State<Shared>,
+    JsonBody(body): JsonBody<CreateOrganizationRequest>,
+) -> ApiResult<Response> {
+    let name = check_name(&body.name)?;
+    if let Some(slug) = &body.slug {
+        check_slug(slug)?;
+    }
+    let max = check_max_memberships(body.max_allowed_memberships)?;
+    let created_at = parse_created_at(body.created_at.as_deref())?;
+    for (param, m) in [
+        ("public_metadata", &body.public_metadata),
+        ("private_metadata", &body.private_metadata),
+    ] {
+        if let Some(m) = m {
+            check_metadata(param, m)?;
+        }
+    }
+    let image_url = state.default_image_url();
+    let org = {
+        let mut db = state.write();
+        if let Some(creator) = &body.created_by
+            && !db.users.contains_key(creator)
+        {
+            return Err(creator_not_found(creator));
+        }
+        let slug = match &body.slug {
+            Some(s) if slug_taken(&db, s, None) => {
+                return Err(ApiError::identifier_exists("slug"));
+            }
+            Some(s) => s.clone(),
+            None => unique_slug(&db, &slugify(&name)),
+        };
+        let now = now_ms();
+        let org = Organization {
+            object: "organization".into(),
+            id: new_id("org"),
+            name,
+            slug,
+            image_url: Some(image_url),
+            has_image: false,
+            members_count: None,
+            missing_member_with_elevated_permissions: None,
+            pending_invitations_count: None,
+            max_allowed_memberships: max.unwrap_or(DEFAULT_MAX_MEMBERSHIPS),
+            admin_delete_enabled: true,
+            public_metadata: body.public_metadata.clone().unwrap_or_default(),
+            private_metadata: Some(body.private_metadata.clone().unwrap_or_default()),
+            created_by: body.created_by.clone(),
+            created_at: created_at.unwrap_or(now),
+            updated_at: now,
+            last_active_at: None,
+            role_set_key: body.role_set_key.clone(),
+        };
+        db.organizations.orgs.insert(org.id.clone(), org.clone());
+        let mut creator_membership = None;
+        if let Some(creator) = &body.created_by {
+            let m = MembershipRecord {
+                id: new_id("orgmem"),
+                organization_id: org.id.clone(),
+                user_id: creator.clone(),
+                role: ADMIN.to_owned(),
+                public_metadata: Metadata::new(),
+                private_metadata: Metadata::new(),
+                created_at: now,
+                updated_at: now,
+            };
+            db.organizations.memberships.insert(m.id.clone(), m.clone());
+            creator_membership = Some(render_membership(&db, &org, &m, FULL));
+        }
+        let created = render_org(&db, &org, FULL);
+        db.emit("organization.created", &created);
+        if let Some(m) = creator_membership {
+            db.emit("organizationMembership.created", &m);
+        }
+        org
+    };
+    Ok(json(&org))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OrgListParams {
+    include_members_count: Option<bool>,
+    include_missing_member_with_elevated_permissions: Option<bool>,
+    query: Option<String>,
+    user_id: Vec<String>,
+    organization_id: Vec<String>,
+    order_by: Vec<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn list_organizations(
+    State(state): State<Shared>,
+    Query(p): Query<OrgListParams>,
+) -> ApiResult<Response> {
+    let (field, desc) = parse_order(
+        &p.order_by,
+        &["created_at", "name", "members_count"],
+        ("created_at", true),
+    )?;
+    let (limit, offset) = paging(p.limit, p.offset)?;
+    let view = View {
+        counts: p.include_members_count == Some(true),
+        elevated: p.include_missing_member_with_elevated_permissions == Some(true),
+    };
+    let db = state.read();
+    let mut member_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in db.organizations.memberships.values() {
+        *member_counts.entry(m.organization_id.as_str()).or_default() += 1;
+    }
+    let count = |id: &str| member_counts.get(id).copied().unwrap_or(0);
+    let orgs_of = |users: &[&str]| -> HashSet<&str> {
+        db.organizations
+            .memberships
+            .values()
+            .filter(|m| users.contains(&m.user_id.as_str()))
+            .map(|m| m.organization_id.as_str())
+            .collect()
+    };
+    let (user_in, user_out) = split_signed(&p.user_id);
+    let with_users = (!user_in.is_empty()).then(|| orgs_of(&user_in));
+    let without_users = orgs_of(&user_out);
+    let (org_in, org_out) = split_signed(&p.organization_id);
+    let query = lowered(&p.query);
+    let mut orgs: Vec<&Organization> = db
+        .organizations
+        .orgs
+        .values()
+        .filter(|o| {
+            let id = o.id.as_str();
+            (org_in.is_empty() || org_in.contains(&id))
+                && !org_out.contains(&id)
+                && with_users.as_ref().is_none_or(|s| s.contains(id))
+                && !without_users.contains(id)
+                && query.as_ref().is_none_or(|q| {
+                    p.query.as_deref() == Some(id)
+                        || contains_ci(&o.name, q)
+                        || contains_ci(&o.slug, q)
+                })
+        })
+        .collect();
+    orgs.sort_by(|a, b| {
+        let by = match field {
+            "name" => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            "members_count" => count(&a.id).cmp(&count(&b.id)),
+            _ => a.created_at.cmp(&b.created_at),
+        };
+        directed(by.then_with(|| a.id.cmp(&b.id)), desc)
+    });
+    Ok(page(orgs, limit, offset, |o| render_org(&db, o, view)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct GetOrgParams {
+    include_members_count: Option<bool>,
+    include_missing_member_with_elevated_permissions: Option<bool>,
+}
+
+async fn get_organization(
+    State(state): State<Shared>,
+    Path(id_or_slug): Path<String>,
+    Query(p): Query<GetOrgParams>,
+) -> ApiResult<Response> {
+    let db = state.read();
+    let org = db
+        .organizations
+        .orgs
+        .get(&id_or_slug)
+        .or_else(|| {
+            db.organizations
+                .orgs
+                .values()
+                .find(|o| o.slug == id_or_slug)
+        })
+        .ok_or_else(org_not_found)?;
+    let view = View {
+        counts: p.include_members_count == Some(true),
+        elevated: p.include_missing_member_with_elevated_permissions == Some(true),
+    };
+    Ok(json(&render_org(&db, org, view)))
+}
+
+/// Applies `change` to an organization under the write lock, stamps `updated_at`, emits
+/// `organization.updated` and answers with the organization.
+fn mutate_org(
+    state: &Shared,
+    org_id: &str,
+    change: impl FnOnce(&mut Db) -> ApiResult<()>,
+) -> ApiResult<Organization> {
+    let mut db = state.write();
+    find_org(&db, org_id)?;
+    change(&mut db)?;
+    let org = db
+        .organizations
+        .orgs
+        .get_mut(org_id)
+        .ok_or_else(org_not_found)?;
+    org.updated_at = now_ms().max(org.updated_at);
+    let org = org.clone();
+    let updated = render_org(&db, &org, FULL);
+    db.emit("organization.updated", &updated);
+    Ok(org)
+}
+
+async fn update_organization(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    JsonBody(body): JsonBody<UpdateOrganizationRequest>,
+) -> ApiResult<Response> {
+    let name = body.name.as_deref().map(check_name).transpose()?;
+    if let Some(slug) = &body.slug {
+        check_slug(slug)?;
+    }
+    let max = check_max_memberships(body.max_allowed_memberships)?;
+    let created_at = parse_created_at(body.created_at.as_deref())?;
+    let org = mutate_org(&state, &org_id, |db| {
+        if let Some(slug) = &body.slug
+            && slug_taken(db, slug, Some(&org_id))
+        {
+            return Err(ApiError::identifier_exists("slug"));
+        }
+        let org = db
+            .organizations
+            .orgs
+            .get_mut(&org_id)
+            .ok_or_else(org_not_found)?;
+        if let Some(name) = name {
+            org.name = name;
+        }
+        if let Some(slug) = &body.slug {
+            org.slug = slug.clone();
+        }
+        if let Some(max) = max {
+            org.max_allowed_memberships = max;
+        }
+        if let Some(v) = body.admin_delete_enabled {
+            org.admin_delete_enabled = v;
+        }
+        if let Some(ms) = created_at {
+            org.created_at = ms;
+        }
+        if let Some(key) = &body.role_set_key {
+            org.role_set_key = Some(key.clone());
+        }
+        Ok(())
+    })?;
+    Ok(json(&org))
+}
+
+async fn delete_organization(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+) -> ApiResult<Response> {
+    let mut db = state.write();
+    let org = db
+        .organizations
+        .orgs
+        .remove(&org_id)
+        .ok_or_else(org_not_found)?;
+    let data = &mut db.organizations;
+    data.memberships.retain(|_, m| m.organization_id != org_id);
+    data.invitations.retain(|_, i| i.organization_id != org_id);
+    if let Some(image) = logo_image_id(&org) {
+        db.images.remove(image);
+    }
+    let now = now_ms();
+    for s in db.sessions.values_mut() {
+        if s.last_active_organization_id.as_deref() == Some(org_id.as_str()) {
+            s.last_active_organization_id = None;
+            s.updated_at = now;
+        }
+    }
+    let deleted = DeletedObject {
+        object: "organization".into(),
+        id: Some(org.id),
+        slug: Some(org.slug),
+        deleted: true,
+        external_id: None,
+    };
+    db.emit("organization.deleted", &deleted);
+    Ok(json(&deleted))
+}
+
+fn update_org_metadata(
+    state: &Shared,
+    org_id: &str,
+    body: OrganizationMetadataRequest,
+    merge: bool,
+) -> ApiResult<Organization> {
+    mutate_org(state, org_id, |db| {
+        let org = db
+            .organizations
+            .orgs
+            .get_mut(org_id)
+            .ok_or_else(org_not_found)?;
+        let mut public = org.public_metadata.clone();
+        let mut private = org.private_metadata.clone().unwrap_or_default();
+        apply_metadata(&mut public, &mut private, &body, merge)?;
+        org.public_metadata = public;
+        org.private_metadata = Some(private);
+        Ok(())
+    })
+}
+
+/// Merges or replaces the fields a metadata body gives, then checks their size.
+fn apply_metadata(
+    public: &mut Metadata,
+    private: &mut Metadata,
+    body: &OrganizationMetadataRequest,
+    merge: bool,
+) -> ApiResult<()> {
+    for (name, slot, given) in [
+        ("public_metadata", public, &body.public_metadata),
+        ("private_metadata", private, &body.private_metadata),
+    ] {
+        match given {
+            Some(m) if merge => deep_merge(slot, m),
+            Some(m) => *slot = m.clone(),
+            None => {}
+        }
+        check_metadata(name, slot)?;
+    }
+    Ok(())
+}
+
+async fn merge_metadata(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    JsonBody(body): JsonBody<OrganizationMetadataRequest>,
+) -> ApiResult<Response> {
+    Ok(json(&update_org_metadata(&state, &org_id, body, true)?))
+}
+
+async fn replace_metadata(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    JsonBody(body): JsonBody<OrganizationMetadataRequest>,
+) -> ApiResult<Response> {
+    Ok(json(&update_org_metadata(&state, &org_id, body, false)?))
+}
+
+// ---- logo ------------------------------------------------------------------------------------
+
+/// The stored image behind an uploaded logo.
+fn logo_image_id(org: &Organization) -> Option<&str> {
+    if !org.has_image {
+        return None;
+    }
+    org.image_url
+        .as_deref()
+        .and_then(|u| u.rsplit_once("/images/"))
+        .map(|(_, id)| id)
+}
+
+/// The image type from its first bytes.
+fn sniff_image(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if data.len() >= 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+fn image_too_large() -> ApiError {
+    let text = "The image being uploaded is more than 10MB. Please choose a smaller one.";
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "image_too_large", text, text)
+}
+
+fn image_missing() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "form_param_missing",
+        "Image file missing",
+        "There was no image file present in the request",
+    )
+    .param("file")
+}
+
+async fn upload_logo(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    find_org(&state.read(), &org_id)?;
+    let mut multipart = multipart.map_err(|_| image_missing())?;
+    let mut file = None;
+    let mut uploader = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("file") => {
+                    let declared = field.content_type().map(str::to_owned);
+                    let data = field.bytes().await.map_err(|_| image_too_large())?;
+                    file = Some((declared, data));
+                }
+                Some("uploader_user_id") => {
+                    uploader = Some(field.text().await.map_err(|_| ApiError::body_invalid())?);
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(image_too_large()),
+            Err(_) => return Err(ApiError::body_invalid()),
+        }
+    }
+    let (declared, data) = file
+        .filter(|(_, d)| !d.is_empty())
+        .ok_or_else(image_missing)?;
+    if data.len() > MAX_IMAGE_BYTES {
+        return Err(image_too_large());
+    }
+    let Some(content_type) = sniff_image(&data) else {
+        let shown = declared.unwrap_or_else(|| "application/octet-stream".into());
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request_body_invalid",
+            "Request body invalid",
+            format!(
+                "'{shown}' images are not currently supported. Please use a JPEG, PNG, GIF or WebP image."
+            ),
+        ));
+    };
+    let image_id = new_id("img");
+    let url = format!("{}/images/{image_id}", state.base_url);
+    let org = mutate_org(&state, &org_id, |db| {
+        if let Some(user) = &uploader
+            && !db.users.contains_key(user)
+        {
+            return Err(ApiError::user_not_found(user));
+        }
+        let Db {
+            organizations,
+            images,
+            ..
+        } = db;
+        let org = organizations
+            .orgs
+            .get_mut(&org_id)
+            .ok_or_else(org_not_found)?;
+        if let Some(old) = logo_image_id(org) {
+            images.remove(old);
+        }
+        images.insert(
+            image_id.clone(),
+            Image {
+                content_type: content_type.to_owned(),
+                data: data.to_vec(),
+            },
+        );
+        org.image_url = Some(url.clone());
+        org.has_image = true;
+        Ok(())
+    })?;
+    Ok(json(&org))
+}
+
+async fn delete_logo(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+) -> ApiResult<Response> {
+    let default = state.default_image_url();
+    let org = mutate_org(&state, &org_id, |db| {
+        let Db {
+            organizations,
+            images,
+            ..
+        } = db;
+        let org = organizations
+            .orgs
+            .get_mut(&org_id)
+            .ok_or_else(org_not_found)?;
+        if let Some(old) = logo_image_id(org) {
+            images.remove(old);
+        }
+        org.image_url = Some(default.clone());
+        org.has_image = false;
+        Ok(())
+    })?;
+    Ok(json(&org))
+}
+
+/// The emulated instance has no billing configured, which Clerk answers with 404.
+async fn billing(State(state): State<Shared>, Path(org_id): Path<String>) -> ApiResult<Response> {
+    find_org(&state.read(), &org_id)?;
+    Err(ApiError::not_found(
+        "Billing is not enabled for this instance.",
+    ))
+}
+
+// ---- memberships -----------------------------------------------------------------------------
+
+async fn create_membership(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    JsonBody(body): JsonBody<CreateOrganizationMembershipRequest>,
+) -> ApiResult<Response> {
+    for (param, m) in [
+        ("public_metadata", &body.public_metadata),
+        ("private_metadata", &body.private_metadata),
+    ] {
+        if let Some(m) = m {
+            check_metadata(param, m)?;
+        }
+    }
+    let mut db = state.write();
+    let org = find_org(&db, &org_id)?.clone();
+    let user = db
+        .users
+        .get(&body.user_id)
+        .ok_or_else(|| ApiError::user_not_found(&body.user_id))?;
+    check_role(&body.role)?;
+    if membership_of(&db, &org_id, &body.user_id).is_some() {
+        return Err(already_member(&body.user_id));
+    }
+    let now = now_ms();
+    // The user's own pending invitations turn into this membership, freeing their seats.
+    let emails = user_emails(&user.user);
+    let accepted: Vec<String> = pending_invitations(&db, &org_id, now)
+        .filter(|i| emails.contains(&i.email_address.to_lowercase()))
+        .map(|i| i.id.clone())
+        .collect();
+    check_quota(&org, seats_taken(&db, &org_id, now) - accepted.len(), 1)?;
+    let mut public = Metadata::new();
+    let mut private = Metadata::new();
+    for id in &accepted {
+        if let Some(inv) = db.organizations.invitations.get(id) {
+            deep_merge(&mut public, &inv.public_metadata);
+            deep_merge(&mut private, &inv.private_metadata);
+        }
+    }
+    deep_merge(
+        &mut public,
+        &body.public_metadata.clone().unwrap_or_default(),
+    );
+    deep_merge(
+        &mut private,
+        &body.private_metadata.clone().unwrap_or_default(),
+    );
+    let m = MembershipRecord {
+        id: new_id("orgmem"),
+        organization_id: org_id.clone(),
+        user_id: body.user_id.clone(),
+        role: body.role.clone(),
+        public_metadata: public,
+        private_metadata: private,
+        created_at: now,
+        updated_at: now,
+    };
+    db.organizations.memberships.insert(m.id.clone(), m.clone());
+    for id in &accepted {
+        let Some(inv) = db.organizations.invitations.get_mut(id) else {
+            continue;
+        };
+        inv.status = OrganizationInvitationStatus::Accepted;
+        inv.user_id = Some(body.user_id.clone());
+        inv.updated_at = now;
+        let inv = inv.clone();
+        // The accepted event names the user who joined.
+        let mut data = to_value(&render_invitation(&db, &inv, false, now));
+        data["user_id"] = json!(body.user_id);
+        db.emit("organizationInvitation.accepted", &data);
+    }
+    let created = render_membership(&db, &org, &m, FULL);
+    db.emit("organizationMembership.created", &created);
+    Ok(json(&render_membership(&db, &org, &m, View::default())))
+}
+
+/// Applies `change` to the membership of `user_id` in `org_id` under the write lock, stamps
+/// `updated_at`, emits `organizationMembership.updated` and answers with the membership.
+fn mutate_membership(
+    state: &Shared,
+    org_id: &str,
+    user_id: &str,
+    change: impl FnOnce(&mut MembershipRecord) -> ApiResult<()>,
+) -> ApiResult<OrganizationMembership> {
+    let mut db = state.write();
+    let org = find_org(&db, org_id)?.clone();
+    let id = membership_of(&db, org_id, user_id)
+        .map(|m| m.id.clone())
+        .ok_or_else(ApiError::resource_not_found)?;
+    let m = db
+        .organizations
+        .memberships
+        .get_mut(&id)
+        .ok_or_else(ApiError::resource_not_found)?;
+    change(m)?;
+    m.updated_at = now_ms().max(m.updated_at);
+    let m = m.clone();
+    let updated = render_membership(&db, &org, &m, FULL);
+    db.emit("organizationMembership.updated", &updated);
+    Ok(render_membership(&db, &org, &m, View::default()))
+}
+
+async fn update_membership(
+    State(state): State<Shared>,
+    Path((org_id, user_id)): Path<(String, String)>,
+    JsonBody(body): JsonBody<UpdateOrganizationMembershipRequest>,
+) -> ApiResult<Response> {
+    let membership = mutate_membership(&state, &org_id, &user_id, |m| {
+        m.role = check_role(&body.role)?.key.to_owned();
+        Ok(())
+    })?;
+    Ok(json(&membership))
+}
+
+async fn merge_membership_metadata(
+    State(state): State<Shared>,
+    Path((org_id, user_id)): Path<(String, String)>,
+    JsonBody(body): JsonBody<OrganizationMetadataRequest>,
+) -> ApiResult<Response> {
+    let membership = mutate_membership(&state, &org_id, &user_id, |m| {
+        let mut public = m.public_metadata.clone();
+        let mut private = m.private_metadata.clone();
+        apply_metadata(&mut public, &mut private, &body, true)?;
+        m.public_metadata = public;
+        m.private_metadata = private;
+        Ok(())
+    })?;
+    Ok(json(&membership))
+}
+
+async fn delete_membership(
+    State(state): State<Shared>,
+    Path((org_id, user_id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let mut db = state.write();
+    let org = find_org(&db, &org_id)?.clone();
+    let id = membership_of(&db, &org_id, &user_id)
+        .map(|m| m.id.clone())
+        .ok_or_else(ApiError::resource_not_found)?;
+    let m = db
+        .organizations
+        .memberships
+        .remove(&id)
+        .ok_or_else(ApiError::resource_not_found)?;
+    // A former member's sessions no longer have the organization active.
+    let now = now_ms();
+    for s in db.sessions.values_mut() {
+        if s.user_id == user_id && s.last_active_organization_id.as_deref() == Some(&org_id) {
+            s.last_active_organization_id = None;
+            s.updated_at = now;
+        }
+    }
+    let deleted = render_membership(&db, &org, &m, FULL);
+    db.emit("organizationMembership.deleted", &deleted);
+    Ok(json(&render_membership(&db, &org, &m, View::default())))
+}
+
+/// The filters and order of the membership lists, all from one query string.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct MemberListParams {
+    order_by: Vec<String>,
+    user_id: Vec<String>,
+    email_address: Vec<String>,
+    phone_number: Vec<String>,
+    username: Vec<String>,
+    web3_wallet: Vec<String>,
+    role: Vec<String>,
+    query: Option<String>,
+    email_address_query: Option<String>,
+    phone_number_query: Option<String>,
+    username_query: Option<String>,
+    name_query: Option<String>,
+    last_active_at_before: Option<i64>,
+    last_active_at_after: Option<i64>,
+    created_at_before: Option<i64>,
+    created_at_after: Option<i64>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Whether a member passes the filters of `ListOrganizationMemberships` (they apply to the
+/// member's user, and `role` to the membership).
+fn member_matches(p: &MemberListParams, m: &MembershipRecord, u: &User) -> bool {
+    /// No values asked for, or one of them held (without case).
+    fn any_of<'a>(wanted: &[String], mut held: impl Iterator<Item = &'a str>) -> bool {
+        wanted.is_empty() || held.any(|h| wanted.iter().any(|w| w.eq_ignore_ascii_case(h)))
+    }
+    /// No query, or a field that contains it (without case).
+    fn partial<'a>(query: &Option<String>, mut fields: impl Iterator<Item = &'a str>) -> bool {
+        lowered(query).is_none_or(|q| fields.any(|f| contains_ci(f, &q)))
+    }
+    let (ids_in, ids_out) = split_signed(&p.user_id);
+    if (!ids_in.is_empty() && !ids_in.contains(&u.id.as_str())) || ids_out.contains(&u.id.as_str())
+    {
+        return false;
+    }
+    let emails = || u.email_addresses.iter().map(|e| e.email_address.as_str());
+    let phones = || u.phone_numbers.iter().map(|n| n.phone_number.as_str());
+    let wallets = || u.web3_wallets.iter().map(|w| w.web3_wallet.as_str());
+    let first = u.first_name.as_deref().unwrap_or("");
+    let last = u.last_name.as_deref().unwrap_or("");
+    let full_name = format!("{first} {last}");
+    let everything = emails()
+        .chain(phones())
+        .chain(wallets())
+        .chain(u.username.as_deref())
+        .chain([u.id.as_str(), first, last]);
+    let before =
+        |v: Option<i64>, limit: Option<i64>| limit.is_none_or(|l| v.is_some_and(|v| v < l));
+    let after = |v: Option<i64>, limit: Option<i64>| limit.is_none_or(|l| v.is_some_and(|v| v > l));
+    any_of(&p.email_address, emails())
+        && any_of(&p.username, u.username.as_deref().into_iter())
+        && any_of(&p.web3_wallet, wallets())
+        && (p.phone_number.is_empty() || phones().any(|n| p.phone_number.iter().any(|w| w == n)))
+        && (p.role.is_empty() || p.role.contains(&m.role))
+        && partial(&p.query, everything)
+        && partial(&p.email_address_query, emails())
+        && partial(&p.phone_number_query, phones())
+        && partial(&p.username_query, u.username.as_deref().into_iter())
+        && partial(&p.name_query, std::iter::once(full_name.as_str()))
+        && before(u.last_active_at, p.last_active_at_before)
+        && after(u.last_active_at, p.last_active_at_after)
+        && before(Some(u.created_at), p.created_at_before)
+        && after(Some(u.created_at), p.created_at_after)
+}
+
+/// The memberships of one organization (or of all), filtered, ordered and paged.
+fn membership_page(db: &Db, org_id: Option<&str>, p: &MemberListParams) -> ApiResult<Response> {
+    let (field, desc) = parse_order(
+        &p.order_by,
+        &[
+            "phone_number",
+            "email_address",
+            "created_at",
+            "first_name",
+            "last_name",
+            "username",
+        ],
+        ("created_at", true),
+    )?;
+    let (limit, offset) = paging(p.limit, p.offset)?;
+    let mut rows: Vec<(&MembershipRecord, &User, &Organization)> = db
+        .organizations
+        .memberships
+        .values()
+        .filter(|m| org_id.is_none_or(|o| m.organization_id == o))
+        .filter_map(|m| {
+            let user = &db.users.get(&m.user_id)?.user;
+            Some((m, user, db.organizations.orgs.get(&m.organization_id)?))
+        })
+        .filter(|(m, u, _)| member_matches(p, m, u))
+        .collect();
+    let lower = |s: Option<&str>| s.map(str::to_lowercase);
+    rows.sort_by(|(ma, a, _), (mb, b, _)| {
+        let by = match field {
+            "phone_number" => cmp_opt(
+                a.primary_phone_number().map(|n| &n.phone_number),
+                b.primary_phone_number().map(|n| &n.phone_number),
+            ),
+            "email_address" => cmp_opt(
+                lower(a.primary_email_address().map(|e| e.email_address.as_str())),
+                lower(b.primary_email_address().map(|e| e.email_address.as_str())),
+            ),
+            "first_name" => cmp_opt(
+                lower(a.first_name.as_deref()),
+                lower(b.first_name.as_deref()),
+            ),
+            "last_name" => cmp_opt(lower(a.last_name.as_deref()), lower(b.last_name.as_deref())),
+            "username" => cmp_opt(lower(a.username.as_deref()), lower(b.username.as_deref())),
+            _ => ma.created_at.cmp(&mb.created_at),
+        };
+        directed(by.then_with(|| ma.id.cmp(&mb.id)), desc)
+    });
+    Ok(page(rows, limit, offset, |(m, _, org)| {
+        render_membership(db, org, m, View::default())
+    }))
+}
+
+async fn list_memberships(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    Query(p): Query<MemberListParams>,
+) -> ApiResult<Response> {
+    let db = state.read();
+    find_org(&db, &org_id)?;
+    membership_page(&db, Some(&org_id), &p)
+}
+
+async fn list_instance_memberships(
+    State(state): State<Shared>,
+    Query(p): Query<MemberListParams>,
+) -> ApiResult<Response> {
+    membership_page(&state.read(), None, &p)
+}
+
+// ---- invitations -----------------------------------------------------------------------------
+
+/// Checks what an invitation request can be checked for without the database.
+fn check_invitation(b: &CreateOrganizationInvitationRequest) -> ApiResult<()> {
+    if !valid_email(&b.email_address) {
+        return Err(ApiError::format_invalid(
+            "email_address",
+            "email_address must be a valid email address.",
+        ));
+    }
+    check_role(&b.role)?;
+    if let Some(days) = b.expires_in_days
+        && !(1..=365).contains(&days)
+    {
+        return Err(ApiError::value_invalid(
+            "expires_in_days",
+            "expires_in_days must be between 1 and 365.",
+        ));
+    }
+    for (param, m) in [
+        ("public_metadata", &b.public_metadata),
+        ("private_metadata", &b.private_metadata),
+    ] {
+        if let Some(m) = m {
+            check_metadata(param, m)?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates the invitations all or none, under one lock, and announces them.
+fn create_invitations(
+    state: &Shared,
+    org_id: &str,
+    bodies: &[CreateOrganizationInvitationRequest],
+) -> ApiResult<Vec<OrganizationInvitation>> {
+    for b in bodies {
+        check_invitation(b)?;
+    }
+    let mut db = state.write();
+    let org = find_org(&db, org_id)?.clone();
+    let now = now_ms();
+    let mut seen = HashSet::new();
+    for b in bodies {
+        if let Some(inviter) = &b.inviter_user_id {
+            check_admin(&db, org_id, inviter)?;
+        }
+        let email = b.email_address.to_lowercase();
+        if !seen.insert(email.clone())
+            || pending_invitations(&db, org_id, now)
+                .any(|i| i.email_address.to_lowercase() == email)
+        {
+            return Err(invitation_not_unique());
+        }
+        if let Some(owner) = db.index.owner(Ident::Email, &b.email_address)
+            && membership_of(&db, org_id, owner).is_some()
+        {
+            return Err(already_member(&b.email_address));
+        }
+    }
+    check_quota(&org, seats_taken(&db, org_id, now), bodies.len())?;
+    let mut created = Vec::new();
+    for b in bodies {
+        // No accounts portal here: a link exists only where the caller says where to land.
+        let url = b.redirect_url.as_ref().map(|r| {
+            let sep = if r.contains('?') { '&' } else { '?' };
+            format!("{r}{sep}__clerk_ticket={}", random_base62(32))
+        });
+        let inv = InvitationRecord {
+            id: new_id("orginv"),
+            organization_id: org_id.to_owned(),
+            email_address: b.email_address.clone(),
+            role: b.role.clone(),
+            inviter_id: b.inviter_user_id.clone(),
+            status: OrganizationInvitationStatus::Pending,
+            public_metadata: b.public_metadata.clone().unwrap_or_default(),
+            private_metadata: b.private_metadata.clone().unwrap_or_default(),
+            url,
+            expires_at: now + b.expires_in_days.unwrap_or(DEFAULT_INVITATION_DAYS) * DAY_MS,
+            user_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        db.organizations
+            .invitations
+            .insert(inv.id.clone(), inv.clone());
+        let rendered = render_invitation(&db, &inv, false, now);
+        db.emit("organizationInvitation.created", &rendered);
+        created.push(rendered);
+    }
+    Ok(created)
+}
+
+async fn create_invitation(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    JsonBody(body): JsonBody<CreateOrganizationInvitationRequest>,
+) -> ApiResult<Response> {
+    let created = create_invitations(&state, &org_id, std::slice::from_ref(&body))?;
+    let invitation = created.into_iter().next().ok_or_else(ApiError::internal)?;
+    Ok(json(&invitation))
+}
+
+async fn create_invitations_bulk(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let Ok(Value::Array(items)) = serde_json::from_slice::<Value>(&body) else {
+        return Err(ApiError::body_invalid());
+    };
+    if items.is_empty() || items.len() > MAX_BULK_INVITATIONS {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_param_value_invalid",
+            "is invalid",
+            format!("Between 1 and {MAX_BULK_INVITATIONS} invitations can be created at once."),
+        ));
+    }
+    let bodies = items
+        .iter()
+        .map(|item| parse_json_body(&Bytes::from(serde_json::to_vec(item).unwrap_or_default())))
+        .collect::<ApiResult<Vec<CreateOrganizationInvitationRequest>>>()?;
+    let created = create_invitations(&state, &org_id, &bodies)?;
+    let n = created.len();
+    Ok(page(created, n, 0, |i| i))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct InvitationListParams {
+    status: Vec<String>,
+    email_address: Option<String>,
+    query: Option<String>,
+    order_by: Vec<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Invitations filtered, ordered and paged; `org_id` `None` lists the whole instance's (with
+/// public organization data).
+fn invitation_page(db: &Db, org_id: Option<&str>, p: &InvitationListParams) -> ApiResult<Response> {
+    let statuses: Vec<OrganizationInvitationStatus> = p
+        .status
+        .iter()
+        .map(|s| {
+            let status = OrganizationInvitationStatus::from(s.as_str());
+            match status {
+                OrganizationInvitationStatus::Unknown(_) => Err(ApiError::value_invalid(
+                    "status",
+                    format!("{s} does not match one of the allowed values for parameter status"),
+                )),
+                known => Ok(known),
+            }
+        })
+        .collect::<ApiResult<_>>()?;
+    let (field, desc) = parse_order(
+        &p.order_by,
+        &["created_at", "email_address"],
+        ("created_at", true),
+    )?;
+    let (limit, offset) = paging(p.limit, p.offset)?;
+    let now = now_ms();
+    let query = lowered(&p.query);
+    let mut rows: Vec<&InvitationRecord> = db
+        .organizations
+        .invitations
+        .values()
+        .filter(|i| org_id.is_none_or(|o| i.organization_id == o))
+        .filter(|i| statuses.is_empty() || statuses.contains(&i.status_at(now)))
+        .filter(|i| {
+            p.email_address
+                .as_ref()
+                .is_none_or(|e| e.eq_ignore_ascii_case(&i.email_address))
+        })
+        .filter(|i| {
+            query
+                .as_ref()
+                .is_none_or(|q| contains_ci(&i.email_address, q))
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let by = match field {
+            "email_address" => a
+                .email_address
+                .to_lowercase()
+                .cmp(&b.email_address.to_lowercase()),
+            _ => a.created_at.cmp(&b.created_at),
+        };
+        directed(by.then_with(|| a.id.cmp(&b.id)), desc)
+    });
+    Ok(page(rows, limit, offset, |i| {
+        render_invitation(db, i, org_id.is_none(), now)
+    }))
+}
+
+async fn list_invitations(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    Query(p): Query<InvitationListParams>,
+) -> ApiResult<Response> {
+    let db = state.read();
+    find_org(&db, &org_id)?;
+    invitation_page(&db, Some(&org_id), &p)
+}
+
+async fn list_pending_invitations(
+    State(state): State<Shared>,
+    Path(org_id): Path<String>,
+    Query(p): Query<InvitationListParams>,
+) -> ApiResult<Response> {
+    let db = state.read();
+    find_org(&db, &org_id)?;
+    let pending = InvitationListParams {
+        status: vec!["pending".into()],
+        limit: p.limit,
+        offset: p.offset,
+        ..InvitationListParams::default()
+    };
+    invitation_page(&db, Some(&org_id), &pending)
+}
+
+async fn list_instance_invitations(
+    State(state): State<Shared>,
+    Query(p): Query<InvitationListParams>,
+) -> ApiResult<Response> {
+    invitation_page(&state.read(), None, &p)
+}
+
+fn find_invitation<'a>(
+    db: &'a Db,
+    org_id: &str,
+    invitation_id: &str,
+) -> ApiResult<&'a InvitationRecord> {
+    find_org(db, org_id)?;
+    db.organizations
+        .invitations
+        .get(invitation_id)
+        .filter(|i| i.organization_id == org_id)
+        .ok_or_else(ApiError::resource_not_found)
+}
+
+async fn get_invitation(
+    State(state): State<Shared>,
+    Path((org_id, invitation_id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let db = state.read();
+    let inv = find_invitation(&db, &org_id, &invitation_id)?;
+    Ok(json(&render_invitation(&db, inv, false, now_ms())))
+}
+
+async fn revoke_invitation(
+    State(state): State<Shared>,
+    Path((org_id, invitation_id)): Path<(String, String)>,
+    JsonBody(body): JsonBody<RevokeOrganizationInvitationRequest>,
+) -> ApiResult<Response> {
+    let mut db = state.write();
+    let now = now_ms();
+    let pending = find_invitation(&db, &org_id, &invitation_id)?.is_pending(now);
+    if let Some(user) = &body.requesting_user_id {
+        check_admin(&db, &org_id, user)?;
+    }
+    if !pending {
+        return Err(invitation_not_pending());
+    }
+    let inv = db
+        .organizations
+        .invitations
+        .get_mut(&invitation_id)
+        .ok_or_else(ApiError::resource_not_found)?;
+    inv.status = OrganizationInvitationStatus::Revoked;
+    inv.updated_at = now;
+    let inv = inv.clone();
+    let revoked = render_invitation(&db, &inv, false, now);
+    db.emit("organizationInvitation.revoked", &revoked);
+    Ok(json(&revoked))
+}
+
+// ---- what other modules ask ------------------------------------------------------------------
+
 /// The ids of the organizations a user belongs to.
-pub(crate) fn user_organization_ids(_db: &Db, _user_id: &str) -> Vec<String> {
-    Vec::new()
+pub(crate) fn user_organization_ids(db: &Db, user_id: &str) -> Vec<String> {
+    db.organizations
+        .memberships
+        .values()
+        .filter(|m| m.user_id == user_id)
+        .map(|m| m.organization_id.clone())
+        .collect()
 }
 
 /// Whether the user belongs to the organization.
-pub(crate) fn is_member(_db: &Db, _org_id: &str, _user_id: &str) -> bool {
-    false
+pub(crate) fn is_member(db: &Db, org_id: &str, user_id: &str) -> bool {
+    membership_of(db, org_id, user_id).is_some()
 }
 
-/// Forgets a deleted user's memberships.
-pub(crate) fn remove_user(_db: &mut Db, _user_id: &str) {}
+/// Forgets a deleted user's memberships, announcing each. Invitations they sent stay, without
+/// inviter data.
+pub(crate) fn remove_user(db: &mut Db, user_id: &str) {
+    let ids: Vec<String> = db
+        .organizations
+        .memberships
+        .values()
+        .filter(|m| m.user_id == user_id)
+        .map(|m| m.id.clone())
+        .collect();
+    for id in ids {
+        if let Some(m) = db.organizations.memberships.remove(&id)
+            && let Some(org) = db.organizations.orgs.get(&m.organization_id)
+        {
+            let deleted = render_membership(db, org, &m, FULL);
+            db.emit("organizationMembership.deleted", &deleted);
+        }
+    }
+}
 
 /// A page of a user's memberships, newest first, and their total.
 pub(crate) fn user_memberships(
-    _db: &Db,
-    _user_id: &str,
-    _limit: usize,
-    _offset: usize,
+    db: &Db,
+    user_id: &str,
+    limit: usize,
+    offset: usize,
 ) -> (Vec<OrganizationMembership>, usize) {
-    (Vec::new(), 0)
+    let mut mine: Vec<(&MembershipRecord, &Organization)> = db
+        .organizations
+        .memberships
+        .values()
+        .filter(|m| m.user_id == user_id)
+        .filter_map(|m| Some((m, db.organizations.orgs.get(&m.organization_id)?)))
+        .collect();
+    mine.sort_by(|(a, _), (b, _)| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+    let total = mine.len();
+    let page = mine
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(m, org)| render_membership(db, org, m, View::default()))
+        .collect();
+    (page, total)
 }
 
-/// A page of the invitations sent to a user's email addresses, and their total.
+/// A page of the invitations sent to a user's email addresses, newest first, and their total;
+/// `status` filters on the status they have now.
 pub(crate) fn user_invitations(
-    _db: &Db,
-    _user_id: &str,
-    _status: Option<&str>,
-    _limit: usize,
-    _offset: usize,
+    db: &Db,
+    user_id: &str,
+    status: Option<&str>,
+    limit: usize,
+    offset: usize,
 ) -> (Vec<OrganizationInvitation>, usize) {
-    (Vec::new(), 0)
+    let Some(record) = db.users.get(user_id) else {
+        return (Vec::new(), 0);
+    };
+    let emails = user_emails(&record.user);
+    let now = now_ms();
+    let mut mine: Vec<&InvitationRecord> = db
+        .organizations
+        .invitations
+        .values()
+        .filter(|i| emails.contains(&i.email_address.to_lowercase()))
+        .filter(|i| status.is_none_or(|s| i.status_at(now).as_str() == s))
+        .collect();
+    mine.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+    let total = mine.len();
+    let page = mine
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|i| render_invitation(db, i, true, now))
+        .collect();
+    (page, total)
 }
 
-/// The v2 `o` claim of a session whose active organization is `org_id`.
-pub(crate) fn session_org_claim(_db: &Db, _org_id: &str, _user_id: &str) -> Option<Value> {
-    None
+/// The v2 `o` claim of a session whose active organization is `org_id`: `id`, `slg`, `rol`
+/// (the role without `org:`), and the custom permissions as `per`/`fpm`.
+///
+/// System permissions (`org:sys_*`) never go into session tokens: Clerk keeps them out to keep
+/// tokens small. With only those (as with both default roles), `per` and `fpm` are left out
+/// rather than sent empty: Clerk's parsers read a missing list and an empty one alike, and an
+/// empty `fpm` is not a list of numbers a strict parser would accept.
+pub(crate) fn session_org_claim(db: &Db, org_id: &str, user_id: &str) -> Option<Value> {
+    let org = db.organizations.orgs.get(org_id)?;
+    let m = membership_of(db, org_id, user_id)?;
+    let mut claim = json!({
+        "id": org.id,
+        "slg": org.slug,
+        "rol": m.role.strip_prefix("org:").unwrap_or(&m.role),
+    });
+    let permissions = role(&m.role).map_or(&[][..], |r| r.permissions);
+    if let Some((per, fpm)) = encode_permissions(permissions) {
+        claim["per"] = json!(per);
+        claim["fpm"] = json!(fpm);
+    }
+    Some(claim)
+}
+
+/// Custom permissions `org:<feature>:<name>` as the v2 claim carries them: `per` lists each
+/// name once, in order of first use; `fpm` has one decimal bitmask per feature (in order of
+/// first use, as the token's `fea` lists them), bit i set when the role holds `per`'s i-th name
+/// for that feature. `None` when there are no custom permissions.
+fn encode_permissions(permissions: &[&str]) -> Option<(String, String)> {
+    let custom: Vec<(&str, &str)> = permissions
+        .iter()
+        .filter_map(|p| p.strip_prefix("org:")?.split_once(':'))
+        .filter(|(feature, _)| !feature.starts_with("sys_"))
+        .collect();
+    if custom.is_empty() {
+        return None;
+    }
+    let mut features: Vec<&str> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (feature, name) in &custom {
+        if !features.contains(feature) {
+            features.push(feature);
+        }
+        if !names.contains(name) {
+            names.push(name);
+        }
+    }
+    let masks: Vec<String> = features
+        .iter()
+        .map(|feature| {
+            let mask = custom
+                .iter()
+                .filter(|(f, _)| f == feature)
+                .filter_map(|(_, n)| names.iter().position(|x| x == n))
+                .fold(0u128, |mask, i| {
+                    mask | 1u128.checked_shl(i as u32).unwrap_or(0)
+                });
+            mask.to_string()
+        })
+        .collect();
+    Some((names.join(","), masks.join(",")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_come_from_names() {
+        assert_eq!(slugify("Acme Corp"), "acme-corp");
+        assert_eq!(slugify("  Ünïcode & Co. 2!"), "n-code-co-2");
+        assert_eq!(slugify("---"), "org");
+        assert!(check_slug("acme-2").is_ok());
+        for bad in ["", "Acme", "acme corp", "acme_corp"] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_without_urls_or_html() {
+        assert_eq!(check_name("  Acme  ").unwrap(), "Acme");
+        for bad in [
+            "",
+            "   ",
+            "see https://x.co",
+            "<b>bold</b>",
+            &"a".repeat(257),
+        ] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pending_invitations_expire() {
+        let mut inv = InvitationRecord {
+            id: "orginv_1".into(),
+            organization_id: "org_1".into(),
+            email_address: "a@example.com".into(),
+            role: "org:member".into(),
+            inviter_id: None,
+            status: OrganizationInvitationStatus::Pending,
+            public_metadata: Metadata::new(),
+            private_metadata: Metadata::new(),
+            url: None,
+            expires_at: 1_000,
+            user_id: None,
+            created_at: 0,
+            updated_at: 0,
+        };
+        assert!(inv.is_pending(999));
+        assert_eq!(inv.status_at(1_000), OrganizationInvitationStatus::Expired);
+        inv.status = OrganizationInvitationStatus::Revoked;
+        assert_eq!(inv.status_at(1_000), OrganizationInvitationStatus::Revoked);
+    }
+
+    #[test]
+    fn system_permissions_stay_out_of_the_claim() {
+        assert_eq!(encode_permissions(ROLES[0].permissions), None);
+        assert_eq!(encode_permissions(ROLES[1].permissions), None);
+    }
+
+    #[test]
+    fn custom_permissions_encode_per_feature() {
+        let (per, fpm) = encode_permissions(&[
+            "org:sys_memberships:read",
+            "org:posts:read",
+            "org:posts:write",
+            "org:billing:read",
+            "org:billing:manage",
+        ])
+        .unwrap();
+        assert_eq!(per, "read,write,manage");
+        // posts: read (bit 0) + write (bit 1) = 3; billing: read (bit 0) + manage (bit 2) = 5.
+        assert_eq!(fpm, "3,5");
+    }
 }
