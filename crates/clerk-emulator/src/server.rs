@@ -161,7 +161,10 @@ impl AppState {
         if let Some(changed) = &self.changed {
             changed.notify_one();
         }
-        WriteGuard { guard: self.db.write().unwrap_or_else(|e| e.into_inner()), outbox: self.outbox.as_ref() }
+        WriteGuard {
+            guard: self.db.write().unwrap_or_else(|e| e.into_inner()),
+            outbox: self.outbox.as_ref(),
+        }
     }
 
     /// The default avatar URL.
@@ -253,30 +256,27 @@ pub(crate) fn parse_json_body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T
     }
 }
 
-/// Names the parameter at fault: decoding succeeds once it is removed. Bodies are small, so
-/// trying each parameter in turn is cheap, and it only runs for bad input.
+/// Names the parameter at fault: the first segment of the path where decoding failed, or the
+/// field serde reports missing.
 fn type_error<T: DeserializeOwned>(value: &serde_json::Value) -> ApiError {
-    if let Some(map) = value.as_object() {
-        for key in map.keys() {
-            let mut without = map.clone();
-            without.remove(key);
-            if serde_json::from_value::<T>(serde_json::Value::Object(without)).is_ok() {
-                return ApiError::value_invalid(
-                    key,
-                    format!("{key} is invalid. Received {}.", map[key]),
-                );
-            }
-        }
-        // A required parameter may be missing rather than mistyped.
-        if let Err(e) = serde_json::from_value::<T>(value.clone()) {
-            let msg = e.to_string();
-            if let Some(rest) = msg.strip_prefix("missing field `") {
-                let name = rest.split('`').next().unwrap_or("");
-                return ApiError::param_missing(name);
-            }
-        }
+    let Err(e) = serde_path_to_error::deserialize::<_, T>(value) else {
+        return ApiError::body_invalid();
+    };
+    let message = e.inner().to_string();
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        return ApiError::param_missing(rest.split('`').next().unwrap_or_default());
     }
-    ApiError::body_invalid()
+    let param = e.path().iter().find_map(|segment| match segment {
+        serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+        _ => None,
+    });
+    match param {
+        Some(param) => {
+            let received = value.get(&param).map(|v| v.to_string()).unwrap_or_default();
+            ApiError::value_invalid(&param, format!("{param} is invalid. Received {received}."))
+        }
+        None => ApiError::body_invalid(),
+    }
 }
 
 /// The query string decoded with repeated keys as lists, Clerk-style errors when it is bad.

@@ -188,7 +188,10 @@ pub(crate) struct Db {
 impl Db {
     /// Queues a webhook event for this write.
     pub(crate) fn emit(&mut self, event_type: &'static str, data: &impl Serialize) {
-        self.events.push((event_type, serde_json::to_value(data).unwrap_or(serde_json::Value::Null)));
+        self.events.push((
+            event_type,
+            serde_json::to_value(data).unwrap_or(serde_json::Value::Null),
+        ));
     }
 
     /// Rebuilds the indexes after loading.

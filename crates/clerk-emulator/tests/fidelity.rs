@@ -11,28 +11,48 @@ use clerk_emulator::{Emulator, Faults, RateLimit};
 use serde_json::Value;
 
 /// A raw request to the emulator, to send what the SDK never would.
-async fn raw(emulator: &Emulator, method: &str, path: &str, auth: Option<&str>, body: Option<&[u8]>) -> (u16, Value, reqwest::header::HeaderMap) {
+async fn raw(
+    emulator: &Emulator,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: Option<&[u8]>,
+) -> (u16, Value, reqwest::header::HeaderMap) {
     let client = reqwest::Client::new();
     let mut req = client.request(method.parse().unwrap(), format!("{}{path}", emulator.url()));
     if let Some(a) = auth {
         req = req.header("authorization", a);
     }
     if let Some(b) = body {
-        req = req.header("content-type", "application/json").body(b.to_vec());
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_vec());
     }
     let resp = req.send().await.unwrap();
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let bytes = resp.bytes().await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), headers)
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        headers,
+    )
 }
 
 fn assert_clerk_error(body: &Value, code: &str) {
-    let errors = body["errors"].as_array().unwrap_or_else(|| panic!("no errors[] in {body}"));
+    let errors = body["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors[] in {body}"));
     assert_eq!(errors[0]["code"], code, "{body}");
-    assert!(errors[0]["message"].is_string() && errors[0]["long_message"].is_string(), "{body}");
+    assert!(
+        errors[0]["message"].is_string() && errors[0]["long_message"].is_string(),
+        "{body}"
+    );
     let trace = body["clerk_trace_id"].as_str().unwrap();
-    assert!(trace.len() == 32 && trace.bytes().all(|b| b.is_ascii_hexdigit()), "{trace}");
+    assert!(
+        trace.len() == 32 && trace.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{trace}"
+    );
 }
 
 #[tokio::test]
@@ -41,22 +61,37 @@ async fn requests_need_the_secret_key() {
     let bearer = format!("Bearer {}", emulator.secret_key());
     for (auth, code) in [
         (None, "authorization_header_format_invalid"),
-        (Some("Basic dXNlcjpwYXNz"), "authorization_header_format_invalid"),
+        (
+            Some("Basic dXNlcjpwYXNz"),
+            "authorization_header_format_invalid",
+        ),
         (Some("Bearer "), "authorization_header_format_invalid"),
         (Some("Bearer sk_test_wrong"), "clerk_key_invalid"),
     ] {
         let (status, body, headers) = raw(&emulator, "GET", "/v1/users", auth, None).await;
         assert_eq!(status, 401, "{auth:?}");
         assert_clerk_error(&body, code);
-        assert_eq!(headers["clerk-trace-id"], body["clerk_trace_id"].as_str().unwrap());
+        assert_eq!(
+            headers["clerk-trace-id"],
+            body["clerk_trace_id"].as_str().unwrap()
+        );
     }
     let (status, _, _) = raw(&emulator, "GET", "/v1/users", Some(&bearer), None).await;
     assert_eq!(status, 200);
     // The Frontend API's JWKS is public; the Backend API's is not.
-    assert_eq!(raw(&emulator, "GET", "/.well-known/jwks.json", None, None).await.0, 200);
+    assert_eq!(
+        raw(&emulator, "GET", "/.well-known/jwks.json", None, None)
+            .await
+            .0,
+        200
+    );
     assert_eq!(raw(&emulator, "GET", "/v1/jwks", None, None).await.0, 401);
     // The SDK sees the same as typed errors.
-    let wrong = Clerk::builder().secret_key("sk_test_nope").api_url(emulator.url()).build().unwrap();
+    let wrong = Clerk::builder()
+        .secret_key("sk_test_nope")
+        .api_url(emulator.url())
+        .build()
+        .unwrap();
     let err = wrong.users().list().await.unwrap_err();
     assert!(err.is_unauthorized());
     assert_eq!(err.code(), Some("clerk_key_invalid"));
@@ -72,12 +107,42 @@ async fn bad_bodies_get_clerks_errors_and_the_emulator_keeps_serving() {
         (b"{not json", 400, "request_body_invalid", None),
         (b"[1,2]", 400, "request_body_invalid", None),
         (b"\"text\"", 400, "request_body_invalid", None),
-        (br#"{"first_name": 42}"#, 422, "form_param_value_invalid", Some("first_name")),
-        (br#"{"email_address": "one@example.com"}"#, 422, "form_param_value_invalid", Some("email_address")),
-        (br#"{"banned": "yes"}"#, 422, "form_param_value_invalid", Some("banned")),
-        (br#"{"favourite_colour": "blue"}"#, 422, "form_param_unknown", Some("favourite_colour")),
-        (br#"{"email_address": ["x@"]}"#, 422, "form_param_format_invalid", Some("email_address")),
-        (br#"{"phone_number": ["555-0100"]}"#, 422, "form_param_format_invalid", Some("phone_number")),
+        (
+            br#"{"first_name": 42}"#,
+            422,
+            "form_param_value_invalid",
+            Some("first_name"),
+        ),
+        (
+            br#"{"email_address": "one@example.com"}"#,
+            422,
+            "form_param_value_invalid",
+            Some("email_address"),
+        ),
+        (
+            br#"{"banned": "yes"}"#,
+            422,
+            "form_param_value_invalid",
+            Some("banned"),
+        ),
+        (
+            br#"{"favourite_colour": "blue"}"#,
+            422,
+            "form_param_unknown",
+            Some("favourite_colour"),
+        ),
+        (
+            br#"{"email_address": ["x@"]}"#,
+            422,
+            "form_param_format_invalid",
+            Some("email_address"),
+        ),
+        (
+            br#"{"phone_number": ["555-0100"]}"#,
+            422,
+            "form_param_format_invalid",
+            Some("phone_number"),
+        ),
     ];
     for (body, status, code, param) in cases {
         let (got, json, _) = raw(&emulator, "POST", "/v1/users", auth, Some(body)).await;
@@ -91,10 +156,35 @@ async fn bad_bodies_get_clerks_errors_and_the_emulator_keeps_serving() {
     let (got, json, _) = raw(&emulator, "POST", "/v1/users/ban", auth, Some(b"{}")).await;
     assert_eq!(got, 422);
     assert_clerk_error(&json, "form_param_missing");
+    assert_eq!(json["errors"][0]["meta"]["param_name"], "user_ids");
+    // A required parameter of the wrong type.
+    let (got, json, _) = raw(
+        &emulator,
+        "POST",
+        "/v1/users/ban",
+        auth,
+        Some(br#"{"user_ids": "user_1"}"#),
+    )
+    .await;
+    assert_eq!(got, 422);
+    assert_clerk_error(&json, "form_param_value_invalid");
+    assert_eq!(json["errors"][0]["meta"]["param_name"], "user_ids");
     // Under 2026-05-12, metadata is not a parameter of PATCH /users/{id}.
-    let user = emulator.client().users().create().email_address(["m@example.com"]).await.unwrap();
-    let (got, json, _) =
-        raw(&emulator, "PATCH", &format!("/v1/users/{}", user.id), auth, Some(br#"{"public_metadata": {}}"#)).await;
+    let user = emulator
+        .client()
+        .users()
+        .create()
+        .email_address(["m@example.com"])
+        .await
+        .unwrap();
+    let (got, json, _) = raw(
+        &emulator,
+        "PATCH",
+        &format!("/v1/users/{}", user.id),
+        auth,
+        Some(br#"{"public_metadata": {}}"#),
+    )
+    .await;
     assert_eq!(got, 422);
     assert_clerk_error(&json, "form_param_unknown");
     // An oversized body.
@@ -121,10 +211,29 @@ async fn unknown_routes_and_operations_not_emulated() {
     let (status, body, _) = raw(&emulator, "GET", "/v1/domains", Some(&auth), None).await;
     assert_eq!(status, 501);
     assert_clerk_error(&body, "operation_not_implemented");
-    assert!(body["errors"][0]["long_message"].as_str().unwrap().contains("ListDomains"), "{body}");
-    let (status, body, _) = raw(&emulator, "POST", "/v1/sessions/sess_1/refresh", Some(&auth), Some(b"{}")).await;
+    assert!(
+        body["errors"][0]["long_message"]
+            .as_str()
+            .unwrap()
+            .contains("ListDomains"),
+        "{body}"
+    );
+    let (status, body, _) = raw(
+        &emulator,
+        "POST",
+        "/v1/sessions/sess_1/refresh",
+        Some(&auth),
+        Some(b"{}"),
+    )
+    .await;
     assert_eq!(status, 501);
-    assert!(body["errors"][0]["long_message"].as_str().unwrap().contains("RefreshSession"), "{body}");
+    assert!(
+        body["errors"][0]["long_message"]
+            .as_str()
+            .unwrap()
+            .contains("RefreshSession"),
+        "{body}"
+    );
     // A known path with a method it does not have.
     let (status, body, _) = raw(&emulator, "PUT", "/v1/users", Some(&auth), None).await;
     assert_eq!(status, 404);
@@ -134,7 +243,10 @@ async fn unknown_routes_and_operations_not_emulated() {
 #[tokio::test]
 async fn rate_limit_answers_429_with_retry_after() {
     let emulator = Emulator::builder()
-        .rate_limit(RateLimit { requests: 3, window: Duration::from_secs(2) })
+        .rate_limit(RateLimit {
+            requests: 3,
+            window: Duration::from_secs(2),
+        })
         .start()
         .await
         .unwrap();
@@ -151,17 +263,28 @@ async fn rate_limit_answers_429_with_retry_after() {
     assert!(err.is_rate_limited(), "{err}");
     assert_eq!(err.code(), Some("too_many_requests"));
     let wait = err.retry_after().unwrap();
-    assert!(wait >= Duration::from_secs(1) && wait <= Duration::from_secs(2), "{wait:?}");
+    assert!(
+        wait >= Duration::from_secs(1) && wait <= Duration::from_secs(2),
+        "{wait:?}"
+    );
     // The JWKS is not rate limited.
     let _: Value = clerk.request(Method::GET, "/v1/jwks").send().await.unwrap();
     // The SDK's default policy waits as asked and gets through.
-    let patient = Clerk::builder().secret_key(emulator.secret_key()).api_url(emulator.url()).build().unwrap();
+    let patient = Clerk::builder()
+        .secret_key(emulator.secret_key())
+        .api_url(emulator.url())
+        .build()
+        .unwrap();
     patient.users().list().await.unwrap();
 }
 
 #[tokio::test]
 async fn injected_faults_are_seeded_and_retried_by_the_sdk() {
-    let faults = Faults { error_rate: 0.3, drop_rate: 0.2, seed: 7 };
+    let faults = Faults {
+        error_rate: 0.3,
+        drop_rate: 0.2,
+        seed: 7,
+    };
     let emulator = Emulator::builder().faults(faults).start().await.unwrap();
     let bare = Clerk::builder()
         .secret_key(emulator.secret_key())
@@ -178,7 +301,10 @@ async fn injected_faults_are_seeded_and_retried_by_the_sdk() {
         });
     }
     for kind in ["ok", "5xx", "dropped"] {
-        assert!(outcomes.contains(&kind), "{kind} never happened: {outcomes:?}");
+        assert!(
+            outcomes.contains(&kind),
+            "{kind} never happened: {outcomes:?}"
+        );
     }
     // The same seed gives the same sequence.
     let again = Emulator::builder().faults(faults).start().await.unwrap();
@@ -201,7 +327,11 @@ async fn injected_faults_are_seeded_and_retried_by_the_sdk() {
     let patient = Clerk::builder()
         .secret_key(emulator.secret_key())
         .api_url(emulator.url())
-        .retry_policy(RetryPolicy::default().with_max_retries(10).with_initial_backoff(Duration::from_millis(1)))
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_retries(10)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
         .build()
         .unwrap();
     for _ in 0..10 {
@@ -212,7 +342,9 @@ async fn injected_faults_are_seeded_and_retried_by_the_sdk() {
 #[tokio::test]
 async fn the_catalog_names_every_operation_of_the_spec() {
     // Each operation the emulator does not implement answers 501 naming it: probe them all.
-    let Some(spec) = spec_oracle::Spec::load() else { return };
+    let Some(spec) = spec_oracle::Spec::load() else {
+        return;
+    };
     let emulator = common::recording().await;
     let auth = format!("Bearer {}", emulator.secret_key());
     let client = reqwest::Client::new();
@@ -225,7 +357,10 @@ async fn the_catalog_names_every_operation_of_the_spec() {
             .collect::<Vec<_>>()
             .join("/");
         let resp = client
-            .request(op.method.parse().unwrap(), format!("{}/v1{path}", emulator.url()))
+            .request(
+                op.method.parse().unwrap(),
+                format!("{}/v1{path}", emulator.url()),
+            )
             .header("authorization", &auth)
             .header("content-type", "application/json")
             .body("{}")
@@ -234,12 +369,26 @@ async fn the_catalog_names_every_operation_of_the_spec() {
             .unwrap();
         if resp.status() == 501 {
             let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
-            let text = body["errors"][0]["long_message"].as_str().unwrap().to_owned();
-            assert!(text.contains(&op.id), "{} {} answered {text}", op.method, op.path);
+            let text = body["errors"][0]["long_message"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            assert!(
+                text.contains(&op.id),
+                "{} {} answered {text}",
+                op.method,
+                op.path
+            );
             named += 1;
         } else if !op.path.contains('{') {
             // Implemented, and with no id to miss: never the unknown-route 404.
-            assert_ne!(resp.status(), 404, "{} {} fell through to 404", op.method, op.path);
+            assert_ne!(
+                resp.status(),
+                404,
+                "{} {} fell through to 404",
+                op.method,
+                op.path
+            );
         }
     }
     assert!(named > 100, "{named} operations answered 501");

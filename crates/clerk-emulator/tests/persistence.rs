@@ -23,26 +23,65 @@ async fn state_survives_a_restart() {
             .password("kept password")
             .await
             .unwrap();
-        let out = (emulator.secret_key().to_owned(), user.id, emulator.public_key_pem());
+        let out = (
+            emulator.secret_key().to_owned(),
+            user.id,
+            emulator.public_key_pem(),
+        );
         emulator.shutdown().await.unwrap();
         out
     };
     let saved = std::fs::read_to_string(&file).unwrap();
     assert!(saved.contains("keep@example.com"));
-    assert!(!saved.contains("kept password"), "passwords are stored hashed");
-    assert!(std::fs::read_dir(&dir).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains(".tmp-")));
+    assert!(
+        !saved.contains("kept password"),
+        "passwords are stored hashed"
+    );
+    assert!(
+        std::fs::read_dir(&dir).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".tmp-"))
+    );
 
     let emulator = Emulator::builder().state_file(&file).start().await.unwrap();
-    assert_eq!(emulator.secret_key(), secret, "the same key, so clients keep working");
-    assert_eq!(emulator.public_key_pem(), pem, "the same signing key, so tokens stay valid");
+    assert_eq!(
+        emulator.secret_key(),
+        secret,
+        "the same key, so clients keep working"
+    );
+    assert_eq!(
+        emulator.public_key_pem(),
+        pem,
+        "the same signing key, so tokens stay valid"
+    );
     let clerk = emulator.client();
     let user = clerk.users().get(&user_id).await.unwrap();
     assert_eq!(user.email_addresses[0].email_address, "keep@example.com");
-    assert!(clerk.users().verify_password(&user_id, "kept password").await.unwrap());
+    assert!(
+        clerk
+            .users()
+            .verify_password(&user_id, "kept password")
+            .await
+            .unwrap()
+    );
     // Uniqueness survives too.
-    assert!(clerk.users().create().email_address(["keep@example.com"]).await.is_err());
+    assert!(
+        clerk
+            .users()
+            .create()
+            .email_address(["keep@example.com"])
+            .await
+            .is_err()
+    );
     // Changes are saved without a shutdown, too.
-    clerk.users().update(&user_id).first_name("Later").await.unwrap();
+    clerk
+        .users()
+        .update(&user_id)
+        .first_name("Later")
+        .await
+        .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     assert!(std::fs::read_to_string(&file).unwrap().contains("Later"));
     drop(emulator);
@@ -54,7 +93,11 @@ async fn a_corrupt_state_file_is_an_error_and_is_kept() {
     let dir = temp_dir("corrupt");
     let file = dir.join("state.json");
     std::fs::write(&file, b"{\"version\": 1, \"db\": ").unwrap();
-    let err = Emulator::builder().state_file(&file).start().await.unwrap_err();
+    let err = Emulator::builder()
+        .state_file(&file)
+        .start()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("corrupt"), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), b"{\"version\": 1, \"db\": ");
     std::fs::remove_dir_all(dir).ok();

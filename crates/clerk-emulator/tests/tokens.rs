@@ -10,10 +10,26 @@ use serde_json::{Value, json};
 
 async fn session_token(emulator: &Emulator, body: Value) -> (String, String, String) {
     let clerk = emulator.client();
-    let user = clerk.users().create().email_address(["tok@example.com"]).first_name("Tok").await.unwrap();
-    let session: Value = clerk.request(Method::POST, "/v1/sessions").json(&json!({"user_id": user.id})).send().await.unwrap();
+    let user = clerk
+        .users()
+        .create()
+        .email_address(["tok@example.com"])
+        .first_name("Tok")
+        .await
+        .unwrap();
+    let session: Value = clerk
+        .request(Method::POST, "/v1/sessions")
+        .json(&json!({"user_id": user.id}))
+        .send()
+        .await
+        .unwrap();
     let sid = session["id"].as_str().unwrap().to_owned();
-    let token: Value = clerk.request(Method::POST, format!("/v1/sessions/{sid}/tokens")).json(&body).send().await.unwrap();
+    let token: Value = clerk
+        .request(Method::POST, format!("/v1/sessions/{sid}/tokens"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(token["object"], "token");
     (token["jwt"].as_str().unwrap().to_owned(), user.id, sid)
 }
@@ -37,36 +53,62 @@ async fn session_tokens_verify_against_the_jwks() {
     assert_eq!(header.typ.as_deref(), Some("JWT"));
     assert_eq!(header.kid.as_deref(), Some(emulator.instance_id()));
 
-    let jwks: jsonwebtoken::jwk::JwkSet =
-        emulator.client().request(Method::GET, "/v1/jwks").send().await.unwrap();
-    let jwk = jwks.find(header.kid.as_deref().unwrap()).expect("the token's kid is in the JWKS");
+    let jwks: jsonwebtoken::jwk::JwkSet = emulator
+        .client()
+        .request(Method::GET, "/v1/jwks")
+        .send()
+        .await
+        .unwrap();
+    let jwk = jwks
+        .find(header.kid.as_deref().unwrap())
+        .expect("the token's kid is in the JWKS");
     let key = DecodingKey::from_jwk(jwk).unwrap();
-    let claims = decode::<Value>(&jwt, &key, &validation(emulator.issuer())).unwrap().claims;
+    let claims = decode::<Value>(&jwt, &key, &validation(emulator.issuer()))
+        .unwrap()
+        .claims;
 
     assert_eq!(claims["sub"], user_id.as_str());
     assert_eq!(claims["sid"], sid.as_str());
     assert_eq!(claims["v"], 2);
     assert_eq!(claims["sts"], "active");
     assert_eq!(claims["fva"], json!([0, -1]));
-    let (iat, exp, nbf) = (claims["iat"].as_i64().unwrap(), claims["exp"].as_i64().unwrap(), claims["nbf"].as_i64().unwrap());
+    let (iat, exp, nbf) = (
+        claims["iat"].as_i64().unwrap(),
+        claims["exp"].as_i64().unwrap(),
+        claims["nbf"].as_i64().unwrap(),
+    );
     assert_eq!(exp - iat, 60, "session tokens live 60 s");
     assert_eq!(iat - nbf, 10);
-    assert!(claims.get("azp").is_none(), "tokens minted by the Backend API carry no azp");
+    assert!(
+        claims.get("azp").is_none(),
+        "tokens minted by the Backend API carry no azp"
+    );
     assert!(claims["jti"].as_str().is_some_and(|j| !j.is_empty()));
 
     // The header carries the session category; the public JWKS at the FAPI path is the same.
     let raw_header: Value = serde_json::from_slice(
-        &data_encoding::BASE64URL_NOPAD.decode(jwt.split('.').next().unwrap().as_bytes()).unwrap(),
+        &data_encoding::BASE64URL_NOPAD
+            .decode(jwt.split('.').next().unwrap().as_bytes())
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(raw_header["cat"], "cl_B7d4PD111AAA");
-    let public = reqwest::get(format!("{}/.well-known/jwks.json", emulator.url())).await.unwrap().bytes().await.unwrap();
+    let public = reqwest::get(format!("{}/.well-known/jwks.json", emulator.url()))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     let public: Value = serde_json::from_slice(&public).unwrap();
     assert_eq!(public, serde_json::to_value(&jwks).unwrap());
 
     // A tampered payload does not verify.
     let mut parts: Vec<&str> = jwt.split('.').collect();
-    let forged = data_encoding::BASE64URL_NOPAD.encode(json!({"sub": "user_evil", "exp": exp, "iss": emulator.issuer(), "nbf": nbf}).to_string().as_bytes());
+    let forged = data_encoding::BASE64URL_NOPAD.encode(
+        json!({"sub": "user_evil", "exp": exp, "iss": emulator.issuer(), "nbf": nbf})
+            .to_string()
+            .as_bytes(),
+    );
     parts[1] = &forged;
     assert!(decode::<Value>(&parts.join("."), &key, &validation(emulator.issuer())).is_err());
     common::validate_traffic(&emulator);
@@ -77,8 +119,13 @@ async fn the_pem_public_key_verifies_networkless_and_lifetimes_can_be_set() {
     let emulator = common::recording().await;
     let (jwt, _, _) = session_token(&emulator, json!({"expires_in_seconds": 3600})).await;
     let key = DecodingKey::from_rsa_pem(emulator.public_key_pem().as_bytes()).unwrap();
-    let claims = decode::<Value>(&jwt, &key, &validation(emulator.issuer())).unwrap().claims;
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600);
+    let claims = decode::<Value>(&jwt, &key, &validation(emulator.issuer()))
+        .unwrap()
+        .claims;
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        3600
+    );
 
     let clerk = emulator.client();
     let sid = claims["sid"].as_str().unwrap();
@@ -90,8 +137,16 @@ async fn the_pem_public_key_verifies_networkless_and_lifetimes_can_be_set() {
         .unwrap_err();
     assert!(err.is_unprocessable());
     // A revoked session mints no more tokens.
-    let _: Value = clerk.request(Method::POST, format!("/v1/sessions/{sid}/revoke")).send().await.unwrap();
-    let err = clerk.request(Method::POST, format!("/v1/sessions/{sid}/tokens")).send::<Value>().await.unwrap_err();
+    let _: Value = clerk
+        .request(Method::POST, format!("/v1/sessions/{sid}/revoke"))
+        .send()
+        .await
+        .unwrap();
+    let err = clerk
+        .request(Method::POST, format!("/v1/sessions/{sid}/tokens"))
+        .send::<Value>()
+        .await
+        .unwrap_err();
     assert!(err.is_not_found());
     common::validate_traffic(&emulator);
 }
@@ -102,12 +157,24 @@ async fn a_fixed_signing_key_gives_reproducible_tokens_across_emulators() {
     let pem = key.public_key_pem();
     // Another emulator, another process run: the same key signs, so the old PEM verifies.
     let claims = {
-        let e = Emulator::builder().signing_key(key).instance_id("ins_fixed").start().await.unwrap();
+        let e = Emulator::builder()
+            .signing_key(key)
+            .instance_id("ins_fixed")
+            .start()
+            .await
+            .unwrap();
         assert_eq!(e.public_key_pem(), pem);
         let (jwt, _, _) = session_token(&e, json!({})).await;
-        let claims =
-            decode::<Value>(&jwt, &DecodingKey::from_rsa_pem(pem.as_bytes()).unwrap(), &validation(e.issuer())).unwrap();
-        assert_eq!(decode_header(&jwt).unwrap().kid.as_deref(), Some("ins_fixed"));
+        let claims = decode::<Value>(
+            &jwt,
+            &DecodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
+            &validation(e.issuer()),
+        )
+        .unwrap();
+        assert_eq!(
+            decode_header(&jwt).unwrap().kid.as_deref(),
+            Some("ins_fixed")
+        );
         claims.claims
     };
     assert!(claims["sub"].as_str().unwrap().starts_with("user_"));

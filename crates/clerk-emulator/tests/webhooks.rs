@@ -36,7 +36,9 @@ async fn receive(State(inbox): State<Inbox>, headers: HeaderMap, body: Bytes) ->
 async fn endpoint(inbox: Inbox) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = Router::new().route("/webhooks", post(receive)).with_state(inbox);
+    let app = Router::new()
+        .route("/webhooks", post(receive))
+        .with_state(inbox);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}/webhooks")
 }
@@ -55,10 +57,19 @@ async fn wait_for(inbox: &Inbox, n: usize) -> Vec<(HeaderMap, Bytes)> {
 async fn a_created_user_arrives_verified_and_events_keep_their_order() {
     let inbox = Inbox::default();
     let url = endpoint(inbox.clone()).await;
-    let emulator = Emulator::builder().webhook(WebhookTarget::new(url, SECRET)).start().await.unwrap();
+    let emulator = Emulator::builder()
+        .webhook(WebhookTarget::new(url, SECRET))
+        .start()
+        .await
+        .unwrap();
     let users = emulator.client();
     let users = users.users();
-    let user = users.create().email_address(["hook@example.com"]).first_name("Hook").await.unwrap();
+    let user = users
+        .create()
+        .email_address(["hook@example.com"])
+        .first_name("Hook")
+        .await
+        .unwrap();
     users.update(&user.id).last_name("Line").await.unwrap();
     users.delete(&user.id).await.unwrap();
 
@@ -71,7 +82,10 @@ async fn a_created_user_arrives_verified_and_events_keep_their_order() {
         let event: Value = serde_json::from_slice(body).unwrap();
         assert_eq!(event["object"], "event");
         assert_eq!(event["instance_id"], emulator.instance_id());
-        assert!(event["timestamp"].as_i64().unwrap() > 1_700_000_000_000, "milliseconds");
+        assert!(
+            event["timestamp"].as_i64().unwrap() > 1_700_000_000_000,
+            "milliseconds"
+        );
         assert!(headers["svix-id"].to_str().unwrap().starts_with("msg_"));
         types.push(event["type"].as_str().unwrap().to_owned());
     }
@@ -80,14 +94,23 @@ async fn a_created_user_arrives_verified_and_events_keep_their_order() {
     assert_eq!(created["data"]["id"], user.id.as_str());
     assert_eq!(created["data"]["first_name"], "Hook");
     let deleted: Value = serde_json::from_slice(&received[2].1).unwrap();
-    assert_eq!(deleted["data"], serde_json::json!({"object": "user", "id": user.id, "deleted": true}));
+    assert_eq!(
+        deleted["data"],
+        serde_json::json!({"object": "user", "id": user.id, "deleted": true})
+    );
 
     // A forged delivery fails: wrong secret, changed body.
     let other = Webhook::new("whsec_c2VjcmV0LW9mLWFub3RoZXItZW5kcG9pbnQ=").unwrap();
-    assert_eq!(other.verify(&received[0].0, &received[0].1), Err(WebhookError::InvalidSignature));
+    assert_eq!(
+        other.verify(&received[0].0, &received[0].1),
+        Err(WebhookError::InvalidSignature)
+    );
     let mut tampered = received[0].1.to_vec();
     tampered[10] ^= 1;
-    assert_eq!(verifier.verify(&received[0].0, &tampered), Err(WebhookError::InvalidSignature));
+    assert_eq!(
+        verifier.verify(&received[0].0, &tampered),
+        Err(WebhookError::InvalidSignature)
+    );
 }
 
 #[tokio::test]
@@ -100,12 +123,24 @@ async fn failed_deliveries_are_retried_with_the_same_id_and_do_not_block_the_api
     let emulator = Emulator::builder().webhook(target).start().await.unwrap();
 
     let started = std::time::Instant::now();
-    let user = emulator.client().users().create().email_address(["retry@example.com"]).await.unwrap();
-    assert!(started.elapsed() < Duration::from_secs(5), "the API call does not wait for delivery");
+    let user = emulator
+        .client()
+        .users()
+        .create()
+        .email_address(["retry@example.com"])
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the API call does not wait for delivery"
+    );
 
     let received = wait_for(&inbox, 3).await;
     assert_eq!(received.len(), 3, "two refusals, then success");
-    let ids: Vec<&str> = received.iter().map(|(h, _)| h["svix-id"].to_str().unwrap()).collect();
+    let ids: Vec<&str> = received
+        .iter()
+        .map(|(h, _)| h["svix-id"].to_str().unwrap())
+        .collect();
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
     let verifier = Webhook::new(SECRET).unwrap();
     for (headers, body) in &received {
@@ -119,9 +154,18 @@ async fn failed_deliveries_are_retried_with_the_same_id_and_do_not_block_the_api
 async fn bans_emit_user_updated_and_session_revoked() {
     let inbox = Inbox::default();
     let url = endpoint(inbox.clone()).await;
-    let emulator = Emulator::builder().webhook(WebhookTarget::new(url, SECRET)).start().await.unwrap();
+    let emulator = Emulator::builder()
+        .webhook(WebhookTarget::new(url, SECRET))
+        .start()
+        .await
+        .unwrap();
     let clerk = emulator.client();
-    let user = clerk.users().create().email_address(["ban@example.com"]).await.unwrap();
+    let user = clerk
+        .users()
+        .create()
+        .email_address(["ban@example.com"])
+        .await
+        .unwrap();
     let _: Value = clerk
         .request(clerk_backend::Method::POST, "/v1/sessions")
         .json(&serde_json::json!({"user_id": user.id}))
@@ -132,7 +176,21 @@ async fn bans_emit_user_updated_and_session_revoked() {
     let received = wait_for(&inbox, 5).await;
     let types: Vec<String> = received
         .iter()
-        .map(|(_, b)| serde_json::from_slice::<Value>(b).unwrap()["type"].as_str().unwrap().to_owned())
+        .map(|(_, b)| {
+            serde_json::from_slice::<Value>(b).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
-    assert_eq!(types, ["user.created", "session.created", "user.updated", "session.revoked", "user.updated"]);
+    assert_eq!(
+        types,
+        [
+            "user.created",
+            "session.created",
+            "user.updated",
+            "session.revoked",
+            "user.updated"
+        ]
+    );
 }

@@ -216,7 +216,10 @@ pub(crate) fn revoke_user_sessions(db: &mut Db, user_id: &str) {
     let revoked: Vec<Session> = db
         .sessions
         .values_mut()
-        .filter(|s| s.user_id == user_id && matches!(s.status, SessionStatus::Active | SessionStatus::Pending))
+        .filter(|s| {
+            s.user_id == user_id
+                && matches!(s.status, SessionStatus::Active | SessionStatus::Pending)
+        })
         .map(|s| {
             s.status = SessionStatus::Revoked;
             s.updated_at = now;
@@ -230,7 +233,12 @@ pub(crate) fn revoke_user_sessions(db: &mut Db, user_id: &str) {
 
 /// Removes every session and client of a deleted user, announcing the live ones as removed.
 pub(crate) fn remove_user_sessions(db: &mut Db, user_id: &str) {
-    let ids: Vec<String> = db.sessions.values().filter(|s| s.user_id == user_id).map(|s| s.id.clone()).collect();
+    let ids: Vec<String> = db
+        .sessions
+        .values()
+        .filter(|s| s.user_id == user_id)
+        .map(|s| s.id.clone())
+        .collect();
     for id in ids {
         if let Some(mut s) = db.sessions.remove(&id) {
             db.clients.remove(&s.client_id);

@@ -2,8 +2,6 @@
 //! update, every list filter and ordering, cursor paging, bans that revoke sessions, locks,
 //! profile images, metadata merge and replace, password and TOTP checks.
 
-use std::cmp::Ordering;
-
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -257,7 +255,10 @@ fn hash_backup_codes(codes: &[clerk_backend::models::SecretString]) -> ApiResult
         .collect()
 }
 
-pub(crate) fn details(status: VerificationStatus, strategy: VerificationStrategy) -> VerificationDetails {
+pub(crate) fn details(
+    status: VerificationStatus,
+    strategy: VerificationStrategy,
+) -> VerificationDetails {
     VerificationDetails {
         status,
         strategy,
@@ -669,6 +670,17 @@ fn split_signed(values: &[String]) -> (Vec<&str>, Vec<&str>) {
     (include, exclude)
 }
 
+/// Whether `value` equals one of the (lower-cased) `wanted`, ignoring case, without
+/// allocating: a list filter runs this for every stored user.
+fn any_eq_ci(wanted: &[String], value: &str) -> bool {
+    if value.is_ascii() {
+        wanted.iter().any(|w| w.eq_ignore_ascii_case(value))
+    } else {
+        let lower = value.to_lowercase();
+        wanted.iter().any(|w| *w == lower)
+    }
+}
+
 fn contains_ci(haystack: &str, needle_lower: &str) -> bool {
     haystack.to_lowercase().contains(needle_lower)
 }
@@ -722,7 +734,7 @@ impl<'a> Matcher<'a> {
             && !u
                 .email_addresses
                 .iter()
-                .any(|e| self.emails.contains(&e.email_address.to_lowercase()))
+                .any(|e| any_eq_ci(&self.emails, &e.email_address))
         {
             return false;
         }
@@ -738,7 +750,7 @@ impl<'a> Matcher<'a> {
             && !u
                 .username
                 .as_ref()
-                .is_some_and(|n| self.usernames.contains(&n.to_lowercase()))
+                .is_some_and(|n| any_eq_ci(&self.usernames, n))
         {
             return false;
         }
@@ -746,7 +758,7 @@ impl<'a> Matcher<'a> {
             && !u
                 .web3_wallets
                 .iter()
-                .any(|w| self.wallets.contains(&w.web3_wallet.to_lowercase()))
+                .any(|w| any_eq_ci(&self.wallets, &w.web3_wallet))
         {
             return false;
         }
@@ -895,39 +907,55 @@ fn primary_email(u: &User) -> Option<&str> {
     u.primary_email_address().map(|e| e.email_address.as_str())
 }
 
-/// Compares two users by a field; missing values sort last ascending and first descending.
-fn compare(field: OrderField, a: &User, b: &User) -> Ordering {
-    fn opt<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
-        match (a, b) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        }
+/// A user's sort key for an ordering. Missing values sort after present ones ascending, and
+/// so before them descending.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey {
+    Int(i64),
+    Text(String),
+    Missing,
+}
+
+fn sort_key(field: OrderField, u: &User) -> SortKey {
+    let text = |s: Option<&str>| s.map_or(SortKey::Missing, |s| SortKey::Text(s.to_lowercase()));
+    let int = |v: Option<i64>| v.map_or(SortKey::Missing, SortKey::Int);
+    match field {
+        OrderField::CreatedAt => SortKey::Int(u.created_at),
+        OrderField::UpdatedAt => SortKey::Int(u.updated_at),
+        OrderField::EmailAddress => text(primary_email(u)),
+        OrderField::Web3Wallet => text(u.web3_wallets.first().map(|w| w.web3_wallet.as_str())),
+        OrderField::FirstName => text(u.first_name.as_deref()),
+        OrderField::LastName => text(u.last_name.as_deref()),
+        OrderField::PhoneNumber => text(u.primary_phone_number().map(|p| p.phone_number.as_str())),
+        OrderField::Username => text(u.username.as_deref()),
+        OrderField::LastActiveAt => int(u.last_active_at),
+        OrderField::LastSignInAt => int(u.last_sign_in_at),
     }
-    let lower = |s: Option<&str>| s.map(str::to_lowercase);
-    let by = match field {
-        OrderField::CreatedAt => a.created_at.cmp(&b.created_at),
-        OrderField::UpdatedAt => a.updated_at.cmp(&b.updated_at),
-        OrderField::EmailAddress => opt(lower(primary_email(a)), lower(primary_email(b))),
-        OrderField::Web3Wallet => opt(
-            a.web3_wallets.first().map(|w| w.web3_wallet.to_lowercase()),
-            b.web3_wallets.first().map(|w| w.web3_wallet.to_lowercase()),
-        ),
-        OrderField::FirstName => opt(
-            lower(a.first_name.as_deref()),
-            lower(b.first_name.as_deref()),
-        ),
-        OrderField::LastName => opt(lower(a.last_name.as_deref()), lower(b.last_name.as_deref())),
-        OrderField::PhoneNumber => opt(
-            a.primary_phone_number().map(|p| p.phone_number.clone()),
-            b.primary_phone_number().map(|p| p.phone_number.clone()),
-        ),
-        OrderField::Username => opt(lower(a.username.as_deref()), lower(b.username.as_deref())),
-        OrderField::LastActiveAt => opt(a.last_active_at, b.last_active_at),
-        OrderField::LastSignInAt => opt(a.last_sign_in_at, b.last_sign_in_at),
+}
+
+/// One page of `users` in the given order. Keys are computed once per user, and only the
+/// users up to the page's end are fully sorted: a page of 100 over 100,000 users costs a
+/// linear selection, not a full sort.
+fn ordered_page<'a>(
+    users: Vec<&'a User>,
+    field: OrderField,
+    desc: bool,
+    offset: usize,
+    limit: usize,
+) -> Vec<&'a User> {
+    let mut keyed: Vec<(SortKey, &'a User)> =
+        users.into_iter().map(|u| (sort_key(field, u), u)).collect();
+    let cmp = |a: &(SortKey, &User), b: &(SortKey, &User)| {
+        let order = a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id));
+        if desc { order.reverse() } else { order }
     };
-    by.then_with(|| a.id.cmp(&b.id))
+    let end = offset.saturating_add(limit);
+    if end < keyed.len() {
+        keyed.select_nth_unstable_by(end, cmp);
+        keyed.truncate(end);
+    }
+    keyed.sort_by(cmp);
+    keyed.into_iter().skip(offset).map(|(_, u)| u).collect()
 }
 
 /// The page size Clerk uses: 1..=500 as asked, anything else silently 10.
@@ -1001,34 +1029,20 @@ async fn list(
                 .take(limit)
                 .collect()
         } else {
-            let mut all: Vec<&User> = iter
+            let all: Vec<&User> = iter
                 .map(|r| &r.user)
                 .filter(|u| matcher.matches(&db, u))
                 .collect();
-            all.sort_by(|a, b| {
-                if desc {
-                    compare(field, b, a)
-                } else {
-                    compare(field, a, b)
-                }
-            });
-            all.into_iter().skip(offset as usize).take(limit).collect()
+            ordered_page(all, field, desc, offset as usize, limit)
         }
     } else {
-        let mut all: Vec<&User> = db
+        let all: Vec<&User> = db
             .users
             .values()
             .map(|r| &r.user)
             .filter(|u| matcher.matches(&db, u))
             .collect();
-        all.sort_by(|a, b| {
-            if desc {
-                compare(field, b, a)
-            } else {
-                compare(field, a, b)
-            }
-        });
-        all.into_iter().skip(offset as usize).take(limit).collect()
+        ordered_page(all, field, desc, offset as usize, limit)
     };
     Ok(json(&page))
 }
@@ -1063,7 +1077,10 @@ pub(crate) fn mutate(
         db.events.clear();
         return Err(e);
     }
-    let record = db.users.get_mut(user_id).ok_or_else(|| ApiError::user_not_found(user_id))?;
+    let record = db
+        .users
+        .get_mut(user_id)
+        .ok_or_else(|| ApiError::user_not_found(user_id))?;
     record.user.updated_at = now_ms().max(record.user.updated_at);
     let user = record.user.clone();
     db.emit("user.updated", &user);
@@ -1336,8 +1353,7 @@ pub(crate) fn refresh_mfa(record: &mut UserRecord) {
     // A phone number reserved for second factor is an SMS second factor.
     u.two_factor_enabled = u.totp_enabled
         || u.backup_code_enabled
-        || u
-            .phone_numbers
+        || u.phone_numbers
             .iter()
             .any(|p| p.reserved_for_second_factor == Some(true));
     if u.two_factor_enabled && !before {
@@ -1352,7 +1368,10 @@ async fn delete_user(
     Path(user_id): Path<String>,
 ) -> ApiResult<Response> {
     let mut db = state.write();
-    let record = db.users.remove(&user_id).ok_or_else(|| ApiError::user_not_found(&user_id))?;
+    let record = db
+        .users
+        .remove(&user_id)
+        .ok_or_else(|| ApiError::user_not_found(&user_id))?;
     db.index.remove_user(&record.user);
     sessions::remove_user_sessions(&mut db, &user_id);
     super::organizations::remove_user(&mut db, &user_id);
