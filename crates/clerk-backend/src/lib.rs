@@ -31,8 +31,10 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
+pub mod auth;
 mod client;
 mod error;
+pub mod integrations;
 pub mod models;
 pub mod operations;
 pub mod paginate;

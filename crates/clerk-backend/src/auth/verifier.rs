@@ -1,0 +1,717 @@
+//! [`TokenVerifier`]: checks session tokens the way Clerk's own SDK does, plus the fixes for
+//! bugs other SDKs shipped, and remembers tokens it has already verified.
+
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+
+use super::claims::SessionClaims;
+use super::error::{TokenReason, TokenVerificationError};
+use super::jwks::JwksCache;
+use super::keys::{Algorithm, RsaPublicKey};
+use super::request::TokenKind;
+use crate::Clerk;
+use crate::models::SessionStatus;
+
+/// The header category (`cat`) of session tokens.
+pub const SESSION_TOKEN_CATEGORY: &str = "cl_B7d4PD111AAA";
+/// The header category of JWT-template tokens.
+pub const TEMPLATE_TOKEN_CATEGORY: &str = "cl_B7d4PD222AAA";
+/// The header category of machine-to-machine tokens.
+pub const M2M_TOKEN_CATEGORY: &str = "cl_B7d4PD333AAA";
+
+/// The longest token looked at. Session tokens fit in a cookie (4 KB); anything far larger is
+/// refused before any decoding, so a huge token costs nothing.
+pub const MAX_TOKEN_LENGTH: usize = 64 * 1024;
+
+/// The default clock skew allowed on `exp`, `nbf` and `iat`.
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
+/// The default size of the verified-token cache.
+pub const DEFAULT_TOKEN_CACHE_SIZE: usize = 10_000;
+
+fn invalid(message: impl Into<String>) -> TokenVerificationError {
+    TokenVerificationError::new(TokenReason::TokenInvalid, message)
+}
+
+pub(crate) fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Where keys come from.
+enum KeySource {
+    /// A PEM public key: no network.
+    Local(Arc<RsaPublicKey>),
+    /// The instance's JWKS, cached.
+    Remote(JwksCache),
+}
+
+/// Settings for a [`TokenVerifier`]; from [`TokenVerifier::builder`].
+#[derive(Debug, Clone)]
+pub struct TokenVerifierBuilder {
+    clerk: Option<Clerk>,
+    jwt_key: Option<String>,
+    authorized_parties: Vec<String>,
+    audience: Vec<String>,
+    issuer: Option<String>,
+    clock_skew: Duration,
+    accept_pending: bool,
+    cache_size: usize,
+    jwks_ttl: Duration,
+    jwks_cooldown: Duration,
+    accepts: Vec<TokenKind>,
+}
+
+impl Default for TokenVerifierBuilder {
+    fn default() -> Self {
+        TokenVerifierBuilder {
+            clerk: None,
+            jwt_key: None,
+            authorized_parties: Vec::new(),
+            audience: Vec::new(),
+            issuer: None,
+            clock_skew: DEFAULT_CLOCK_SKEW,
+            accept_pending: false,
+            cache_size: DEFAULT_TOKEN_CACHE_SIZE,
+            jwks_ttl: Duration::from_secs(300),
+            jwks_cooldown: Duration::from_secs(300),
+            accepts: vec![TokenKind::SessionToken],
+        }
+    }
+}
+
+impl TokenVerifierBuilder {
+    /// Keys come from this client's instance (`GET /v1/jwks`), and machine tokens are
+    /// verified through it.
+    pub fn clerk(mut self, clerk: Clerk) -> Self {
+        self.clerk = Some(clerk);
+        self
+    }
+
+    /// Verify networkless with this PEM public key (the dashboard's "JWT public key",
+    /// `CLERK_JWT_KEY`), with or without its armour lines.
+    pub fn jwt_key(mut self, pem: impl Into<String>) -> Self {
+        self.jwt_key = Some(pem.into());
+        self
+    }
+
+    /// Only tokens whose `azp` is one of these origins pass; a token without `azp` fails.
+    pub fn authorized_parties<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        parties: I,
+    ) -> Self {
+        self.authorized_parties = parties.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// When a token has an `aud`, it must name one of these.
+    pub fn audience<I: IntoIterator<Item = S>, S: Into<String>>(mut self, audience: I) -> Self {
+        self.audience = audience.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The `iss` every token must have, exactly (off by default).
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The clock skew allowed on `exp`, `nbf` and `iat` (default 5 s).
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Whether sessions with tasks left (`sts: pending`) count as signed in (default no).
+    pub fn accept_pending_sessions(mut self, accept: bool) -> Self {
+        self.accept_pending = accept;
+        self
+    }
+
+    /// The size of the verified-token cache (default 10,000; 0 turns it off).
+    pub fn token_cache_size(mut self, entries: usize) -> Self {
+        self.cache_size = entries;
+        self
+    }
+
+    /// How long fetched keys are used before they are fetched again (default 5 minutes).
+    pub fn jwks_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.jwks_ttl = ttl;
+        self
+    }
+
+    /// The least time between refetches caused by unknown `kid`s (default 5 minutes).
+    pub fn jwks_refetch_cooldown(mut self, cooldown: Duration) -> Self {
+        self.jwks_cooldown = cooldown;
+        self
+    }
+
+    /// Which kinds of tokens [`TokenVerifier::authenticate_request`] accepts (default: session
+    /// tokens only). Machine tokens need [`TokenVerifierBuilder::clerk`] when opaque.
+    pub fn accepts<I: IntoIterator<Item = TokenKind>>(mut self, kinds: I) -> Self {
+        self.accepts = kinds.into_iter().collect();
+        self
+    }
+
+    /// Builds the verifier. Fails when neither a client nor a key is given, or the key does
+    /// not parse.
+    pub fn build(self) -> Result<TokenVerifier, TokenVerificationError> {
+        let keys = match (&self.jwt_key, &self.clerk) {
+            (Some(pem), _) => {
+                KeySource::Local(Arc::new(RsaPublicKey::from_pem(pem).map_err(|e| {
+                    TokenVerificationError::new(
+                        TokenReason::JwkLocalMissing,
+                        format!("CLERK_JWT_KEY: {e}"),
+                    )
+                })?))
+            }
+            (None, Some(clerk)) => KeySource::Remote(JwksCache::new(
+                clerk.clone(),
+                self.jwks_ttl,
+                self.jwks_cooldown,
+            )),
+            (None, None) => {
+                return Err(TokenVerificationError::new(
+                    TokenReason::JwkLocalMissing,
+                    "a verifier needs a JWT public key (CLERK_JWT_KEY) or a Clerk client to fetch the JWKS",
+                ));
+            }
+        };
+        Ok(TokenVerifier {
+            inner: Arc::new(Inner {
+                keys,
+                clerk: self.clerk,
+                authorized_parties: self.authorized_parties,
+                audience: self.audience,
+                issuer: self.issuer,
+                skew: self.clock_skew.as_secs() as i64,
+                accept_pending: self.accept_pending,
+                cache: (self.cache_size > 0).then(|| TokenCache::new(self.cache_size)),
+                accepts: self.accepts,
+            }),
+        })
+    }
+}
+
+struct Inner {
+    keys: KeySource,
+    clerk: Option<Clerk>,
+    authorized_parties: Vec<String>,
+    audience: Vec<String>,
+    issuer: Option<String>,
+    skew: i64,
+    accept_pending: bool,
+    cache: Option<TokenCache>,
+    accepts: Vec<TokenKind>,
+}
+
+/// Verifies Clerk session tokens. Cheap to clone; clones share keys and caches.
+///
+/// ```no_run
+/// # async fn run(clerk: clerk_backend::Clerk, token: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// use clerk_backend::auth::TokenVerifier;
+///
+/// let verifier = TokenVerifier::builder()
+///     .clerk(clerk)
+///     .authorized_parties(["https://app.example.com"])
+///     .build()?;
+/// let claims = verifier.verify_session_token(token).await?;
+/// println!("user {} in org {:?}", claims.sub, claims.org.as_ref().map(|o| &o.id));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct TokenVerifier {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for TokenVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("TokenVerifier")
+            .field(
+                "keys",
+                &match i.keys {
+                    KeySource::Local(_) => "networkless",
+                    KeySource::Remote(_) => "jwks",
+                },
+            )
+            .field("authorized_parties", &i.authorized_parties)
+            .field("audience", &i.audience)
+            .field("issuer", &i.issuer)
+            .field("clock_skew_secs", &i.skew)
+            .field("accept_pending_sessions", &i.accept_pending)
+            .field("token_cache", &i.cache.as_ref().map(|c| c.capacity))
+            .field("accepts", &i.accepts)
+            .finish()
+    }
+}
+
+/// A token's three parts, with the header decoded.
+pub(crate) struct Jwt<'a> {
+    pub(crate) header: Header,
+    signing_input: &'a str,
+    payload: &'a str,
+    signature: &'a str,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Header {
+    #[serde(default)]
+    pub(crate) alg: Option<String>,
+    #[serde(default)]
+    pub(crate) typ: Option<String>,
+    #[serde(default)]
+    pub(crate) kid: Option<String>,
+    #[serde(default)]
+    pub(crate) cat: Option<String>,
+}
+
+/// Splits and decodes a token's header; no cryptography yet.
+pub(crate) fn parse(token: &str) -> Result<Jwt<'_>, TokenVerificationError> {
+    if token.len() > MAX_TOKEN_LENGTH {
+        return Err(invalid(format!(
+            "the token is longer than {MAX_TOKEN_LENGTH} bytes"
+        )));
+    }
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(invalid("a JWT has three parts separated by dots"));
+    };
+    let header_json = URL_SAFE_NO_PAD
+        .decode(header)
+        .map_err(|_| invalid("the JWT header is not base64url"))?;
+    let header: Header = serde_json::from_slice(&header_json)
+        .map_err(|_| invalid("the JWT header is not a JSON object"))?;
+    let signing_input = &token[..header_len(token)];
+    Ok(Jwt {
+        header,
+        signing_input,
+        payload,
+        signature,
+    })
+}
+
+/// The length of `header.payload`.
+fn header_len(token: &str) -> usize {
+    token.rfind('.').unwrap_or(token.len())
+}
+
+/// Decodes a token's payload without checking anything, to tell what kind of token it is.
+pub(crate) fn peek_payload(token: &str) -> Option<serde_json::Value> {
+    let payload = token.split('.').nth(1)?;
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+}
+
+impl Jwt<'_> {
+    /// Checks `typ` and `alg`, then the signature with the key.
+    pub(crate) fn check_signature(
+        &self,
+        key: &RsaPublicKey,
+        accepted_typ: &[&str],
+    ) -> Result<(), TokenVerificationError> {
+        if let Some(typ) = &self.header.typ
+            && !accepted_typ.iter().any(|t| typ.eq_ignore_ascii_case(t))
+        {
+            return Err(invalid(format!("unexpected JWT type {typ:?}")));
+        }
+        let alg = self.algorithm()?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(self.signature)
+            .map_err(|_| invalid("the JWT signature is not base64url"))?;
+        if key.verify(alg, self.signing_input.as_bytes(), &signature) {
+            Ok(())
+        } else {
+            Err(TokenVerificationError::new(
+                TokenReason::TokenInvalidSignature,
+                "the JWT signature does not verify",
+            ))
+        }
+    }
+
+    /// The accepted algorithm in the header.
+    pub(crate) fn algorithm(&self) -> Result<Algorithm, TokenVerificationError> {
+        let alg = self.header.alg.as_deref().unwrap_or("");
+        Algorithm::from_header(alg).ok_or_else(|| {
+            TokenVerificationError::new(
+                TokenReason::TokenInvalidAlgorithm,
+                format!("the algorithm {alg:?} is not accepted; RS256, RS384 and RS512 are"),
+            )
+        })
+    }
+
+    /// The payload as JSON text.
+    pub(crate) fn payload_json(&self) -> Result<String, TokenVerificationError> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(self.payload)
+            .map_err(|_| invalid("the JWT payload is not base64url"))?;
+        String::from_utf8(bytes).map_err(|_| invalid("the JWT payload is not UTF-8"))
+    }
+}
+
+/// Checks `exp`, `nbf` and `iat` against now, allowing `skew` seconds either way.
+pub(crate) fn check_times(
+    exp: Option<i64>,
+    nbf: Option<i64>,
+    iat: Option<i64>,
+    now: i64,
+    skew: i64,
+) -> Result<(), TokenVerificationError> {
+    let exp = exp.ok_or_else(|| invalid("the `exp` claim is required"))?;
+    if exp <= now.saturating_sub(skew) {
+        return Err(TokenVerificationError::new(
+            TokenReason::TokenExpired,
+            format!("the token expired at {exp} (now {now})"),
+        ));
+    }
+    if let Some(nbf) = nbf
+        && nbf > now.saturating_add(skew)
+    {
+        return Err(TokenVerificationError::new(
+            TokenReason::TokenNotActiveYet,
+            format!("the token is not valid before {nbf} (now {now})"),
+        ));
+    }
+    if let Some(iat) = iat
+        && iat > now.saturating_add(skew)
+    {
+        return Err(TokenVerificationError::new(
+            TokenReason::TokenIatInTheFuture,
+            format!("the token was issued in the future, at {iat} (now {now})"),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize)]
+struct AudienceOnly {
+    #[serde(default)]
+    aud: Option<Audience>,
+}
+
+impl TokenVerifier {
+    /// Settings for a verifier.
+    pub fn builder() -> TokenVerifierBuilder {
+        TokenVerifierBuilder::default()
+    }
+
+    /// A verifier with the defaults, using this client's instance's JWKS.
+    pub fn new(clerk: &Clerk) -> TokenVerifier {
+        // Infallible: a client is a key source.
+        TokenVerifier::builder()
+            .clerk(clerk.clone())
+            .build()
+            .unwrap_or_else(|_| unreachable!())
+    }
+
+    /// A networkless verifier with this PEM public key.
+    pub fn from_pem(pem: &str) -> Result<TokenVerifier, TokenVerificationError> {
+        TokenVerifier::builder().jwt_key(pem).build()
+    }
+
+    /// The key for a token: the local one, or the JWKS entry for its `kid`.
+    pub(crate) async fn key_for(
+        &self,
+        jwt: &Jwt<'_>,
+    ) -> Result<Arc<RsaPublicKey>, TokenVerificationError> {
+        match &self.inner.keys {
+            KeySource::Local(key) => Ok(key.clone()),
+            KeySource::Remote(cache) => cache.key(jwt.header.kid.as_deref()).await,
+        }
+    }
+
+    pub(crate) fn skew(&self) -> i64 {
+        self.inner.skew
+    }
+
+    pub(crate) fn clerk(&self) -> Option<&Clerk> {
+        self.inner.clerk.as_ref()
+    }
+
+    pub(crate) fn accepted(&self) -> &[TokenKind] {
+        &self.inner.accepts
+    }
+
+    /// Verifies a session token and returns its claims.
+    ///
+    /// Checks, in order: three base64url parts; `typ` absent or `JWT`; `alg` RS256/384/512;
+    /// the signature (before any claim is trusted); a `cat` header, when present, of the
+    /// session category; `sub`; `aud` when configured and present; `iss` when configured;
+    /// `azp` when authorized parties are configured; `exp` (required), `nbf` and `iat` with
+    /// the clock skew; a pending session unless accepted.
+    ///
+    /// A token verified before by this verifier is answered from its cache after checking
+    /// only the time claims.
+    pub async fn verify_session_token(
+        &self,
+        token: &str,
+    ) -> Result<Arc<SessionClaims>, TokenVerificationError> {
+        let now = now_secs();
+        if let Some(cache) = &self.inner.cache
+            && let Some(claims) = cache.get(token)
+        {
+            return match check_times(
+                Some(claims.exp),
+                claims.nbf,
+                claims.iat,
+                now,
+                self.inner.skew,
+            ) {
+                Ok(()) => Ok(claims),
+                Err(e) => {
+                    cache.remove(token);
+                    Err(e)
+                }
+            };
+        }
+        let claims = Arc::new(self.verify_uncached(token, now).await?);
+        if let Some(cache) = &self.inner.cache {
+            cache.insert(token, claims.clone(), now);
+        }
+        Ok(claims)
+    }
+
+    async fn verify_uncached(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<SessionClaims, TokenVerificationError> {
+        let jwt = parse(token)?;
+        // Cheap refusals before the key lookup, which may need the network.
+        if let Some(typ) = &jwt.header.typ
+            && !typ.eq_ignore_ascii_case("JWT")
+        {
+            return Err(invalid(format!("unexpected JWT type {typ:?}")));
+        }
+        jwt.algorithm()?;
+        let key = self.key_for(&jwt).await?;
+        jwt.check_signature(&key, &["JWT"])?;
+        if let Some(cat) = &jwt.header.cat
+            && cat != SESSION_TOKEN_CATEGORY
+        {
+            return Err(TokenVerificationError::new(
+                TokenReason::TokenTypeMismatch,
+                format!("a token of category {cat:?} is not a session token"),
+            ));
+        }
+        let payload = jwt.payload_json()?;
+        let claims = SessionClaims::from_json(&payload)
+            .map_err(|e| invalid(format!("the claims are not valid: {e}")))?;
+        let i = &self.inner;
+        if !i.audience.is_empty() {
+            let aud = serde_json::from_str::<AudienceOnly>(&payload)
+                .ok()
+                .and_then(|a| a.aud);
+            let matches = match &aud {
+                None => true,
+                Some(Audience::One(a)) => i.audience.contains(a),
+                Some(Audience::Many(list)) => list.iter().any(|a| i.audience.contains(a)),
+            };
+            if !matches {
+                return Err(TokenVerificationError::new(
+                    TokenReason::TokenVerificationFailed,
+                    "the token's audience is not accepted",
+                ));
+            }
+        }
+        if let Some(issuer) = &i.issuer
+            && claims.iss.as_deref() != Some(issuer.as_str())
+        {
+            return Err(TokenVerificationError::new(
+                TokenReason::TokenVerificationFailed,
+                "the token's issuer is not accepted",
+            ));
+        }
+        if !i.authorized_parties.is_empty() {
+            match claims.azp.as_deref() {
+                Some(azp) if i.authorized_parties.iter().any(|p| p == azp) => {}
+                Some(azp) => {
+                    return Err(TokenVerificationError::new(
+                        TokenReason::TokenInvalidAuthorizedParties,
+                        format!("the authorized party {azp:?} is not accepted"),
+                    ));
+                }
+                None => {
+                    return Err(TokenVerificationError::new(
+                        TokenReason::TokenInvalidAuthorizedParties,
+                        "the token has no authorized party (azp), and authorized parties are required",
+                    ));
+                }
+            }
+        }
+        let exp = (claims.exp != i64::MIN).then_some(claims.exp);
+        check_times(exp, claims.nbf, claims.iat, now, i.skew)?;
+        if claims.sts == Some(SessionStatus::Pending) && !i.accept_pending {
+            return Err(TokenVerificationError::new(
+                TokenReason::TokenVerificationFailed,
+                "the session is pending (tasks are left to complete) and pending sessions are not accepted",
+            ));
+        }
+        Ok(claims)
+    }
+}
+
+// ---- the verified-token cache ---------------------------------------------------------------
+
+/// Tokens this verifier already verified, by the whole token, with their claims.
+///
+/// Bounded: when full, expired entries go first, then arbitrary ones. A hit re-checks the
+/// time claims, and an expired entry is dropped then, so none outlives its token's `exp`
+/// in use.
+struct TokenCache {
+    capacity: usize,
+    hasher: RandomState,
+    entries: Mutex<HashMap<u64, Vec<(Box<str>, Arc<SessionClaims>)>>>,
+    len: std::sync::atomic::AtomicUsize,
+}
+
+impl TokenCache {
+    fn new(capacity: usize) -> TokenCache {
+        TokenCache {
+            capacity,
+            hasher: RandomState::new(),
+            entries: Mutex::new(HashMap::new()),
+            len: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Hashes the signature end of the token: unique per token, and short. Equality is
+    /// still checked on the whole token.
+    fn key(&self, token: &str) -> u64 {
+        let tail = &token.as_bytes()[token.len().saturating_sub(48)..];
+        self.hasher.hash_one((token.len(), tail))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Vec<(Box<str>, Arc<SessionClaims>)>>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, token: &str) -> Option<Arc<SessionClaims>> {
+        let key = self.key(token);
+        let entries = self.lock();
+        entries
+            .get(&key)?
+            .iter()
+            .find(|(t, _)| &**t == token)
+            .map(|(_, c)| c.clone())
+    }
+
+    fn remove(&self, token: &str) {
+        let key = self.key(token);
+        let mut entries = self.lock();
+        if let Some(bucket) = entries.get_mut(&key) {
+            let before = bucket.len();
+            bucket.retain(|(t, _)| &**t != token);
+            self.len
+                .fetch_sub(before - bucket.len(), std::sync::atomic::Ordering::Relaxed);
+            if bucket.is_empty() {
+                entries.remove(&key);
+            }
+        }
+    }
+
+    fn insert(&self, token: &str, claims: Arc<SessionClaims>, now: i64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let key = self.key(token);
+        let mut entries = self.lock();
+        if self.len.load(Relaxed) >= self.capacity {
+            // Expired entries first; if that frees nothing, any entries, until there is room.
+            let mut removed = 0;
+            entries.retain(|_, bucket| {
+                let before = bucket.len();
+                bucket.retain(|(_, c)| c.exp > now);
+                removed += before - bucket.len();
+                !bucket.is_empty()
+            });
+            let mut len = self.len.load(Relaxed) - removed;
+            while len >= self.capacity {
+                let Some(&victim) = entries.keys().next() else {
+                    break;
+                };
+                len -= entries.remove(&victim).map_or(0, |b| b.len());
+            }
+            self.len.store(len, Relaxed);
+        }
+        let bucket = entries.entry(key).or_default();
+        if !bucket.iter().any(|(t, _)| &**t == token) {
+            bucket.push((token.into(), claims));
+            self.len.fetch_add(1, Relaxed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp: i64) -> Arc<SessionClaims> {
+        Arc::new(SessionClaims::from_json(&format!(r#"{{"sub":"user_1","exp":{exp}}}"#)).unwrap())
+    }
+
+    #[test]
+    fn the_cache_never_grows_past_its_bound() {
+        let cache = TokenCache::new(100);
+        for i in 0..1000 {
+            cache.insert(&format!("token-{i}"), claims(i64::MAX), 0);
+            assert!(cache.len.load(std::sync::atomic::Ordering::Relaxed) <= 100);
+        }
+        let held: usize = cache.lock().values().map(Vec::len).sum();
+        assert_eq!(held, cache.len.load(std::sync::atomic::Ordering::Relaxed));
+        assert!(cache.get("token-999").is_some(), "the newest entry is kept");
+    }
+
+    #[test]
+    fn expired_entries_make_room_first() {
+        let cache = TokenCache::new(3);
+        cache.insert("old-1", claims(10), 0);
+        cache.insert("old-2", claims(10), 0);
+        cache.insert("live", claims(1000), 0);
+        cache.insert("new", claims(1000), 20);
+        assert!(cache.get("live").is_some() && cache.get("new").is_some());
+        assert!(cache.get("old-1").is_none() && cache.get("old-2").is_none());
+    }
+
+    #[test]
+    fn time_checks_are_exact_at_the_skew() {
+        let now = 1_000;
+        assert_eq!(
+            check_times(Some(now - 5), None, None, now, 5)
+                .unwrap_err()
+                .reason(),
+            TokenReason::TokenExpired
+        );
+        assert!(check_times(Some(now - 4), None, None, now, 5).is_ok());
+        assert!(check_times(Some(now + 60), Some(now + 5), Some(now + 5), now, 5).is_ok());
+        assert_eq!(
+            check_times(Some(now + 60), Some(now + 6), None, now, 5)
+                .unwrap_err()
+                .reason(),
+            TokenReason::TokenNotActiveYet
+        );
+        assert_eq!(
+            check_times(Some(now + 60), None, Some(now + 6), now, 5)
+                .unwrap_err()
+                .reason(),
+            TokenReason::TokenIatInTheFuture
+        );
+        assert_eq!(
+            check_times(None, None, None, now, 5).unwrap_err().reason(),
+            TokenReason::TokenInvalid
+        );
+    }
+}
