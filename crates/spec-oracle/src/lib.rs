@@ -1,7 +1,9 @@
 //! Clerk's Backend API OpenAPI spec, read at test time and used as an oracle.
 //!
 //! The spec is never a build input: tests load it with [`Spec::load`], which skips (returns
-//! `None` with a message) when the file is absent and fails when `CLERK_SPEC_REQUIRED=1`. From
+//! `None` with a message) when the file is absent and fails when `CLERK_SPEC_REQUIRED=1`.
+//! [`Spec::load_webhooks`] does the same for Clerk's webhooks spec, whose event types, schemas
+//! and examples [`Spec::webhook_events`] lists. From
 //! it they get operations ([`Spec::operation`]), self-contained JSON Schemas translated from
 //! OpenAPI 3.0 ([`Spec::component_schema`], [`Spec::request_body_schema`],
 //! [`Spec::response_schema`]) to validate JSON against ([`Spec::validate`]), and instances
@@ -29,6 +31,10 @@ pub const SPEC_FILE: &str = "clerk-bapi-2026-05-12.json";
 pub const SPEC_PATH_ENV: &str = "CLERK_OPENAPI_SPEC";
 /// The environment variable that, set to `1`, turns a missing spec into a failure.
 pub const SPEC_REQUIRED_ENV: &str = "CLERK_SPEC_REQUIRED";
+/// The file name of the pinned webhooks spec.
+pub const WEBHOOKS_SPEC_FILE: &str = "clerk-webhooks-2025-04-15.json";
+/// The environment variable that overrides the webhooks spec's path.
+pub const WEBHOOKS_SPEC_PATH_ENV: &str = "CLERK_WEBHOOKS_SPEC";
 
 const HTTP_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -52,6 +58,20 @@ pub struct OperationInfo {
     pub path: String,
     /// The operation's tags (`Users`).
     pub tags: Vec<String>,
+}
+
+/// One event type of the webhooks spec (an entry of its `x-webhooks`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookEventSpec {
+    /// The event type (`user.created`).
+    pub event_type: String,
+    /// The schema of the whole delivery body (envelope and `data`), as the spec writes it
+    /// (OpenAPI 3.0, `$ref`s into the spec): feed it to [`Spec::instances_of`] or
+    /// [`Spec::to_json_schema`].
+    pub schema: Value,
+    /// The spec's examples of the body, each with a label (`example`, or the name in
+    /// `examples`), `$ref`s to `components/examples` resolved.
+    pub examples: Vec<(String, Value)>,
 }
 
 /// A compiled JSON Schema, from [`Spec::validator`]. Reuse it to validate many instances.
@@ -114,25 +134,59 @@ impl Spec {
 
     /// Like [`Spec::load`], with the path and the "required" switch given.
     pub fn load_from(path: &Path, required: bool) -> Option<Spec> {
+        Spec::load_file(path, required, "OpenAPI spec", SPEC_PATH_ENV)
+    }
+
+    /// Where [`Spec::load_webhooks`] looks: `$CLERK_WEBHOOKS_SPEC`; else beside
+    /// `$CLERK_OPENAPI_SPEC` when the file is there; else `shared/specs/` beside the workspace.
+    pub fn default_webhooks_path() -> PathBuf {
+        if let Some(p) = std::env::var_os(WEBHOOKS_SPEC_PATH_ENV).filter(|p| !p.is_empty()) {
+            return PathBuf::from(p);
+        }
+        if let Some(beside) = std::env::var_os(SPEC_PATH_ENV)
+            .filter(|p| !p.is_empty())
+            .and_then(|p| Some(Path::new(&p).parent()?.join(WEBHOOKS_SPEC_FILE)))
+            .filter(|p| p.exists())
+        {
+            return beside;
+        }
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/specs")
+            .join(WEBHOOKS_SPEC_FILE)
+    }
+
+    /// Loads Clerk's webhooks spec from [`Spec::default_webhooks_path`], skipping or failing
+    /// as [`Spec::load`] does.
+    pub fn load_webhooks() -> Option<Spec> {
+        let required = std::env::var(SPEC_REQUIRED_ENV).is_ok_and(|v| v.trim() == "1");
+        Spec::load_webhooks_from(&Spec::default_webhooks_path(), required)
+    }
+
+    /// Like [`Spec::load_webhooks`], with the path and the "required" switch given.
+    pub fn load_webhooks_from(path: &Path, required: bool) -> Option<Spec> {
+        Spec::load_file(path, required, "webhooks spec", WEBHOOKS_SPEC_PATH_ENV)
+    }
+
+    fn load_file(path: &Path, required: bool, what: &str, path_env: &str) -> Option<Spec> {
         if !path.exists() {
             if required {
                 panic!(
-                    "the OpenAPI spec is required ({SPEC_REQUIRED_ENV}=1) but {} does not exist; \
-                     set {SPEC_PATH_ENV} to its path",
+                    "the {what} is required ({SPEC_REQUIRED_ENV}=1) but {} does not exist; \
+                     set {path_env} to its path",
                     path.display()
                 );
             }
             eprintln!(
-                "skipping: the OpenAPI spec {} does not exist (set {SPEC_PATH_ENV} to its path, \
+                "skipping: the {what} {} does not exist (set {path_env} to its path, \
                  or {SPEC_REQUIRED_ENV}=1 to fail instead)",
                 path.display()
             );
             return None;
         }
         let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("cannot read the OpenAPI spec {}: {e}", path.display()));
+            .unwrap_or_else(|e| panic!("cannot read the {what} {}: {e}", path.display()));
         let doc: Value = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("the OpenAPI spec {} is not JSON: {e}", path.display()));
+            .unwrap_or_else(|e| panic!("the {what} {} is not JSON: {e}", path.display()));
         let mut spec = Spec::from_value(doc);
         spec.path = path.to_owned();
         Some(spec)
@@ -224,6 +278,58 @@ impl Spec {
             .into_iter()
             .filter(|op| op.tags.iter().any(|t| t == tag))
             .map(|op| op.id)
+            .collect()
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Webhooks
+
+    /// The event types of a webhooks spec (its `x-webhooks`), in the spec's order, with the
+    /// schema and examples of each one's body. Empty for a spec without webhooks.
+    pub fn webhook_events(&self) -> Vec<WebhookEventSpec> {
+        let Some(hooks) = self.doc.get("x-webhooks").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        hooks
+            .iter()
+            .map(|(event_type, item)| {
+                let op = HTTP_METHODS
+                    .iter()
+                    .find_map(|m| item.get(*m))
+                    .unwrap_or_else(|| panic!("webhook {event_type:?} has no operation"));
+                let body = self.resolve(
+                    op.get("requestBody")
+                        .unwrap_or_else(|| panic!("webhook {event_type:?} has no request body")),
+                );
+                let content = body
+                    .pointer("/content/application~1json")
+                    .unwrap_or_else(|| panic!("webhook {event_type:?} has no JSON body"));
+                let schema = content
+                    .get("schema")
+                    .unwrap_or_else(|| panic!("webhook {event_type:?} has no schema"))
+                    .clone();
+                let mut examples = Vec::new();
+                if let Some(example) = content.get("example") {
+                    examples.push(("example".to_owned(), example.clone()));
+                }
+                for (name, example) in content
+                    .get("examples")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    let example = self.resolve(example);
+                    let value = example.get("value").unwrap_or_else(|| {
+                        panic!("example {name:?} of webhook {event_type:?} has no value")
+                    });
+                    examples.push((name.clone(), value.clone()));
+                }
+                WebhookEventSpec {
+                    event_type: event_type.clone(),
+                    schema,
+                    examples,
+                }
+            })
             .collect()
     }
 

@@ -88,3 +88,5 @@ macro_rules! open_enum {
         }
     };
 }
+
+pub(crate) use open_enum;

@@ -14,18 +14,27 @@ mod macros;
 mod access_lists;
 mod billing;
 mod invitations;
+mod organization_domains;
 mod organizations;
+mod roles;
 mod sessions;
 mod users;
 mod verification;
+mod waitlist;
 
 pub use access_lists::*;
 pub use billing::*;
 pub use invitations::*;
+pub use organization_domains::*;
 pub use organizations::*;
+pub use roles::*;
 pub use sessions::*;
 pub use users::*;
 pub use verification::*;
+pub use waitlist::*;
+
+// Other modules (the webhook payloads) declare their open enums with the same macro.
+pub(crate) use macros::open_enum;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
