@@ -23,7 +23,7 @@ use clerk_backend::models::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::users::{page_limit, valid_email, valid_phone, valid_web3};
+use super::users::{valid_email, valid_phone, valid_web3};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
 use crate::server::{JsonBody, Query, Shared, json};
@@ -229,17 +229,12 @@ async fn list_allowlist(
 ) -> ApiResult<Response> {
     let db = state.read();
     let all = &db.access_lists.allowlist;
-    let page: Vec<&AllowlistIdentifier> = all
-        .values()
-        .rev()
-        .skip(params.offset.unwrap_or(0).max(0) as usize)
-        .take(page_limit(params.limit))
-        .collect();
-    if params.paginated == Some(true) {
-        Ok(json(&json!({"data": page, "total_count": all.len()})))
-    } else {
-        Ok(json(&page))
-    }
+    Ok(super::list_page(
+        all.values().rev(),
+        params.limit,
+        params.offset,
+        params.paginated,
+    ))
 }
 
 #[derive(Debug, Deserialize)]

@@ -17,9 +17,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use clerk_backend::models::{Invitation, InvitationStatus, Metadata};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::users::{check_metadata, page_limit, valid_email};
+use super::users::{check_metadata, valid_email};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, random_base62};
 use crate::server::{JSON_BODY_LIMIT, JsonBody, Query, Shared, json, parse_json_body};
@@ -329,17 +329,12 @@ async fn list(
         .then_with(|| a.id.cmp(&b.id));
         if desc { by.reverse() } else { by }
     });
-    let total = all.len();
-    let page: Vec<Invitation> = all
-        .into_iter()
-        .skip(params.offset.unwrap_or(0).max(0) as usize)
-        .take(page_limit(params.limit))
-        .collect();
-    if params.paginated == Some(true) {
-        Ok(json(&json!({"data": page, "total_count": total})))
-    } else {
-        Ok(json(&page))
-    }
+    Ok(super::list_page(
+        all.into_iter(),
+        params.limit,
+        params.offset,
+        params.paginated,
+    ))
 }
 
 async fn revoke(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Response> {

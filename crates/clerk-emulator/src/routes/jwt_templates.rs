@@ -17,7 +17,6 @@ use clerk_backend::models::{DeletedObject, Patch, Session, User};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::users::page_limit;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
 use crate::server::{JsonBody, Query, Shared, json};
@@ -88,17 +87,12 @@ async fn list(
 ) -> ApiResult<Response> {
     let db = state.read();
     let all = &db.jwt_templates.templates;
-    let page: Vec<&JwtTemplate> = all
-        .values()
-        .rev()
-        .skip(params.offset.unwrap_or(0).max(0) as usize)
-        .take(page_limit(params.limit))
-        .collect();
-    if params.paginated == Some(true) {
-        Ok(json(&json!({"data": page, "total_count": all.len()})))
-    } else {
-        Ok(json(&page))
-    }
+    Ok(super::list_page(
+        all.values().rev(),
+        params.limit,
+        params.offset,
+        params.paginated,
+    ))
 }
 
 /// The body of `POST /v1/jwt_templates` and `PATCH /v1/jwt_templates/{id}` (the spec requires

@@ -1,6 +1,8 @@
 //! The emulated operations, one module per resource group, and helpers they share.
 
+use axum::response::Response;
 use clerk_backend::models::{Metadata, User};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::ApiResult;
@@ -8,11 +10,33 @@ use crate::store::Db;
 
 pub(crate) mod access_lists;
 pub(crate) mod identifications;
+pub(crate) mod images;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod organizations;
 pub(crate) mod sessions;
 pub(crate) mod users;
+
+/// One page of a list, the way Clerk answers the lists it documents as arrays: the page as an
+/// array, or `{data, total_count}` when the request says `paginated=true`. `items` come in
+/// the list's order; the total counts them all.
+pub(crate) fn list_page<T: Serialize>(
+    items: impl ExactSizeIterator<Item = T>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    paginated: Option<bool>,
+) -> Response {
+    let total = items.len();
+    let page: Vec<T> = items
+        .skip(offset.unwrap_or(0).max(0) as usize)
+        .take(users::page_limit(limit))
+        .collect();
+    if paginated == Some(true) {
+        crate::server::json(&serde_json::json!({"data": page, "total_count": total}))
+    } else {
+        crate::server::json(&page)
+    }
+}
 
 /// Deep-merges `patch` into `target`: objects merge key by key, `null` deletes its key at any
 /// depth, anything else replaces.

@@ -41,7 +41,6 @@ const DEFAULT_MAX_MEMBERSHIPS: i64 = 5;
 const DEFAULT_INVITATION_DAYS: i64 = 30;
 const MAX_BULK_INVITATIONS: usize = 10;
 const MAX_NAME_CHARS: usize = 256;
-const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// A role and what it grants.
@@ -1030,80 +1029,15 @@ fn logo_image_id(org: &Organization) -> Option<&str> {
         .map(|(_, id)| id)
 }
 
-/// The image type from its first bytes.
-fn sniff_image(data: &[u8]) -> Option<&'static str> {
-    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if data.len() >= 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
-}
-
-fn image_too_large() -> ApiError {
-    let text = "The image being uploaded is more than 10MB. Please choose a smaller one.";
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "image_too_large", text, text)
-}
-
-fn image_missing() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "form_param_missing",
-        "Image file missing",
-        "There was no image file present in the request",
-    )
-    .param("file")
-}
-
 async fn upload_logo(
     State(state): State<Shared>,
     Path(org_id): Path<String>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Response> {
     find_org(&state.read(), &org_id)?;
-    let mut multipart = multipart.map_err(|_| image_missing())?;
-    let mut file = None;
-    let mut uploader = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("file") => {
-                    let declared = field.content_type().map(str::to_owned);
-                    let data = field.bytes().await.map_err(|_| image_too_large())?;
-                    file = Some((declared, data));
-                }
-                Some("uploader_user_id") => {
-                    uploader = Some(field.text().await.map_err(|_| ApiError::body_invalid())?);
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(image_too_large()),
-            Err(_) => return Err(ApiError::body_invalid()),
-        }
-    }
-    let (declared, data) = file
-        .filter(|(_, d)| !d.is_empty())
-        .ok_or_else(image_missing)?;
-    if data.len() > MAX_IMAGE_BYTES {
-        return Err(image_too_large());
-    }
-    let Some(content_type) = sniff_image(&data) else {
-        let shown = declared.unwrap_or_else(|| "application/octet-stream".into());
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "request_body_invalid",
-            "Request body invalid",
-            format!(
-                "'{shown}' images are not currently supported. Please use a JPEG, PNG, GIF or WebP image."
-            ),
-        ));
-    };
+    let upload = super::images::read(multipart).await?;
+    let (content_type, data) = (upload.content_type, upload.data);
+    let uploader = upload.fields.get("uploader_user_id").cloned();
     let image_id = new_id("img");
     let url = format!("{}/images/{image_id}", state.base_url);
     let org = mutate_org(&state, &org_id, |db| {

@@ -169,17 +169,12 @@ async fn list(
                 .is_none_or(|st| s.status.as_str() == st)
         })
         .collect();
-    let total = matching.len();
-    let page: Vec<&Session> = matching
-        .into_iter()
-        .skip(params.offset.unwrap_or(0).max(0) as usize)
-        .take(super::users::page_limit(params.limit))
-        .collect();
-    if params.paginated == Some(true) {
-        Ok(json(&json!({"data": page, "total_count": total})))
-    } else {
-        Ok(json(&page))
-    }
+    Ok(super::list_page(
+        matching.into_iter(),
+        params.limit,
+        params.offset,
+        params.paginated,
+    ))
 }
 
 async fn get_session(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Response> {
