@@ -50,7 +50,7 @@ enum KeySource {
     /// A PEM public key: no network.
     Local(Arc<RsaPublicKey>),
     /// The instance's JWKS, cached.
-    Remote(JwksCache),
+    Remote(Box<JwksCache>),
 }
 
 /// Settings for a [`TokenVerifier`]; from [`TokenVerifier::builder`].
@@ -172,11 +172,11 @@ impl TokenVerifierBuilder {
                     )
                 })?))
             }
-            (None, Some(clerk)) => KeySource::Remote(JwksCache::new(
+            (None, Some(clerk)) => KeySource::Remote(Box::new(JwksCache::new(
                 clerk.clone(),
                 self.jwks_ttl,
                 self.jwks_cooldown,
-            )),
+            ))),
             (None, None) => {
                 return Err(TokenVerificationError::new(
                     TokenReason::JwkLocalMissing,
@@ -573,10 +573,13 @@ impl TokenVerifier {
 /// Bounded: when full, expired entries go first, then arbitrary ones. A hit re-checks the
 /// time claims, and an expired entry is dropped then, so none outlives its token's `exp`
 /// in use.
+/// Tokens whose tail hashes alike, with their claims.
+type Bucket = Vec<(Box<str>, Arc<SessionClaims>)>;
+
 struct TokenCache {
     capacity: usize,
     hasher: RandomState,
-    entries: Mutex<HashMap<u64, Vec<(Box<str>, Arc<SessionClaims>)>>>,
+    entries: Mutex<HashMap<u64, Bucket>>,
     len: std::sync::atomic::AtomicUsize,
 }
 
@@ -597,7 +600,7 @@ impl TokenCache {
         self.hasher.hash_one((token.len(), tail))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Vec<(Box<str>, Arc<SessionClaims>)>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Bucket>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 

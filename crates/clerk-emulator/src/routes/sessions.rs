@@ -116,7 +116,8 @@ async fn create(
             },
         );
         db.sessions.insert(session.id.clone(), session.clone());
-        db.emit("session.created", &session);
+        let event = session_event(&session, db.users.get(&session.user_id).map(|r| &r.user));
+        db.emit("session.created", &event);
         let user = db.users.get_mut(&body.user_id).map(|r| {
             r.user.last_sign_in_at = Some(now);
             // Clerk reports activity with day precision.
@@ -198,7 +199,8 @@ async fn revoke(State(state): State<Shared>, Path(id): Path<String>) -> ApiResul
         }
         let session = s.clone();
         if changed {
-            db.emit("session.revoked", &session);
+            let event = session_event(&session, db.users.get(&session.user_id).map(|r| &r.user));
+            db.emit("session.revoked", &event);
         }
         session
     };
@@ -221,13 +223,16 @@ pub(crate) fn revoke_user_sessions(db: &mut Db, user_id: &str) {
             s.clone()
         })
         .collect();
+    let user = db.users.get(user_id).map(|r| r.user.clone());
     for s in &revoked {
-        db.emit("session.revoked", s);
+        let event = session_event(s, user.as_ref());
+        db.emit("session.revoked", &event);
     }
 }
 
 /// Removes every session and client of a deleted user, announcing the live ones as removed.
-pub(crate) fn remove_user_sessions(db: &mut Db, user_id: &str) {
+pub(crate) fn remove_user_sessions(db: &mut Db, user: &User) {
+    let user_id = user.id.as_str();
     let ids: Vec<String> = db
         .sessions
         .values()
@@ -240,10 +245,22 @@ pub(crate) fn remove_user_sessions(db: &mut Db, user_id: &str) {
             if matches!(s.status, SessionStatus::Active | SessionStatus::Pending) {
                 s.status = SessionStatus::Removed;
                 s.updated_at = now_ms();
-                db.emit("session.removed", &s);
+                db.emit("session.removed", &session_event(&s, Some(user)));
             }
         }
     }
+}
+
+/// A session event's payload: the session with its user, as Clerk's `session.*` webhooks carry.
+fn session_event(session: &Session, user: Option<&User>) -> serde_json::Value {
+    let mut value = serde_json::to_value(session).unwrap_or_default();
+    if let (Some(map), Some(user)) = (value.as_object_mut(), user) {
+        map.insert(
+            "user".into(),
+            serde_json::to_value(user).unwrap_or_default(),
+        );
+    }
+    value
 }
 
 #[derive(Debug, Default, Deserialize)]

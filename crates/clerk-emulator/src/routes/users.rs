@@ -675,8 +675,7 @@ fn any_eq_ci(wanted: &[String], value: &str) -> bool {
     if value.is_ascii() {
         wanted.iter().any(|w| w.eq_ignore_ascii_case(value))
     } else {
-        let lower = value.to_lowercase();
-        wanted.iter().any(|w| *w == lower)
+        wanted.contains(&value.to_lowercase())
     }
 }
 
@@ -1372,7 +1371,7 @@ async fn delete_user(
         .remove(&user_id)
         .ok_or_else(|| ApiError::user_not_found(&user_id))?;
     db.index.remove_user(&record.user);
-    sessions::remove_user_sessions(&mut db, &user_id);
+    sessions::remove_user_sessions(&mut db, &record.user);
     super::organizations::remove_user(&mut db, &user_id);
     let deleted = DeletedObject {
         object: "user".into(),
