@@ -25,6 +25,12 @@
 //! - Lists return a [`Page`] and offer a `stream()` of every item.
 //! - Retries are a [`RetryPolicy`], set on the client and overridable per call.
 //! - Anything not modeled yet: [`Clerk::request`].
+//! - Session tokens: [`auth::TokenVerifier`] verifies them (networkless with a PEM key, or with
+//!   the instance's JWKS) and authenticates requests into an [`auth::AuthState`]; with the
+//!   `axum` or `actix` feature, [`integrations`] adds a tower layer and extractors.
+//! - Webhooks: [`webhooks::Webhook`] verifies Clerk's Svix-signed deliveries and decodes them
+//!   into a typed [`webhooks::WebhookEvent`] (all 45 event types); with `axum` or `actix`,
+//!   `webhooks::VerifiedWebhook` is an extractor.
 //!
 //! Every operation of the spec this SDK implements is listed in [`operations::OPERATIONS`].
 
