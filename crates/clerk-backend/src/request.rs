@@ -209,7 +209,7 @@ impl Clerk {
             duration_ms = tracing::field::Empty,
         );
         let operation = request.operation;
-        self.send_with_retries(request)
+        self.send_with_retries(request, span.clone())
             .instrument(span)
             .await
             .map_err(|e| match operation {
@@ -218,12 +218,15 @@ impl Clerk {
             })
     }
 
-    async fn send_with_retries(&self, request: Request) -> Result<(StatusCode, Bytes)> {
+    async fn send_with_retries(
+        &self,
+        request: Request,
+        span: tracing::Span,
+    ) -> Result<(StatusCode, Bytes)> {
         let inner = &self.inner;
         let policy = request.retry.as_ref().unwrap_or(&inner.retry);
         let url = format!("{}{}", inner.api_url, request.path_and_query);
         let started = Instant::now();
-        let span = tracing::Span::current();
         let mut retry_count: u32 = 0;
         loop {
             span.record("attempt", retry_count + 1);

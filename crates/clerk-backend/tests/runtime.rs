@@ -670,3 +670,89 @@ fn from_env_reads_the_environment() {
     let blank = run(Some("   "));
     assert!(!blank.status.success());
 }
+
+/// Each request gets one tracing span with the operation, method, path template, status,
+/// attempts and duration, and never the secret or a body.
+#[tokio::test]
+async fn requests_are_traced_without_secrets() {
+    use std::sync::{Arc, Mutex};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+
+    #[derive(Default, Clone)]
+    struct Recorder(Arc<Mutex<Vec<(String, String)>>>);
+    struct Fields<'a>(&'a Mutex<Vec<(String, String)>>);
+    impl Visit for Fields<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            self.0
+                .lock()
+                .unwrap()
+                .push((field.name().to_owned(), format!("{value:?}")));
+        }
+    }
+    impl tracing::Subscriber for Recorder {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            self.0
+                .lock()
+                .unwrap()
+                .push(("span".into(), span.metadata().name().into()));
+            span.record(&mut Fields(&self.0));
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            values.record(&mut Fields(&self.0));
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            event.record(&mut Fields(&self.0));
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ok_json(user_json()))
+        .mount(&server)
+        .await;
+    let clerk = client_for(&server, quick_retries(0));
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    clerk
+        .users()
+        .update(USER)
+        .password("a very secret password")
+        .await
+        .unwrap_err();
+    let seen = recorder.0.lock().unwrap().clone();
+    let get = |name: &str| {
+        seen.iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(get("span"), ["clerk.request"]);
+    assert_eq!(get("operation"), ["\"UpdateUser\""]);
+    assert_eq!(get("method"), ["PATCH"]);
+    assert_eq!(get("path"), ["/users/{user_id}"]);
+    assert_eq!(get("status"), ["503"]);
+    assert_eq!(get("attempt"), ["1"]);
+    assert_eq!(get("duration_ms").len(), 1);
+    let everything = format!("{seen:?}");
+    assert!(
+        !everything.contains("a very secret password") && !everything.contains(&SECRET[8..]),
+        "{everything}"
+    );
+    assert!(
+        !everything.contains(USER),
+        "ids in the path stay out of the span: {everything}"
+    );
+}

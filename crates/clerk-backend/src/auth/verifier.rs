@@ -419,6 +419,28 @@ impl TokenVerifier {
             .unwrap_or_else(|_| unreachable!())
     }
 
+    /// A verifier from the environment: networkless with `CLERK_JWT_KEY` when it is set,
+    /// else with the JWKS of `CLERK_SECRET_KEY`'s instance (see [`Clerk::from_env`]).
+    pub fn from_env() -> Result<TokenVerifier, TokenVerificationError> {
+        let mut builder = TokenVerifier::builder();
+        match std::env::var("CLERK_JWT_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+        {
+            Some(pem) => builder = builder.jwt_key(pem),
+            None => match Clerk::from_env() {
+                Ok(clerk) => builder = builder.clerk(clerk),
+                Err(e) => {
+                    return Err(TokenVerificationError::new(
+                        TokenReason::JwkLocalMissing,
+                        format!("set CLERK_JWT_KEY or CLERK_SECRET_KEY: {e}"),
+                    ));
+                }
+            },
+        }
+        builder.build()
+    }
+
     /// A networkless verifier with this PEM public key.
     pub fn from_pem(pem: &str) -> Result<TokenVerifier, TokenVerificationError> {
         TokenVerifier::builder().jwt_key(pem).build()
