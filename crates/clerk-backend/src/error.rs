@@ -85,7 +85,6 @@ pub struct Error {
     inner: Box<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     kind: ErrorKind,
     operation: Option<&'static str>,
@@ -328,7 +327,26 @@ fn truncated_lossy(body: &[u8]) -> String {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.fmt(f)
+        let i = &self.inner;
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &i.kind)
+            .field("operation", &i.operation)
+            .field("message", &i.message)
+            .field("status", &i.status)
+            .field("body", &i.body)
+            .field("trace_id", &i.trace_id)
+            .field("retry_after", &i.retry_after)
+            .field("decode_path", &i.decode_path)
+            .field("source", &i.source);
+        // A success body that failed to decode may hold tokens or personal data: its length
+        // only. An error body (an HTML page from a proxy, ...) is shown.
+        match (&i.raw_body, i.kind) {
+            (Some(raw), ErrorKind::Decode) => {
+                d.field("raw_body", &format_args!("<{} bytes>", raw.len()))
+            }
+            (raw, _) => d.field("raw_body", raw),
+        };
+        d.finish()
     }
 }
 

@@ -151,11 +151,14 @@ where
         next: Option<Cursor>,
         fetch: F,
         seen: u64,
+        /// Cursors already followed: a server cycling through pages cannot loop us.
+        cursors: std::collections::HashSet<String>,
     }
     let state = State {
         next: Some(start),
         fetch,
         seen: 0,
+        cursors: std::collections::HashSet::new(),
     };
     stream::try_unfold(state, move |mut state| async move {
         let Some(cursor) = state.next.take() else {
@@ -173,11 +176,14 @@ where
                 Cursor::Offset(offset) => Some(Cursor::Offset(offset + count)),
                 Cursor::After(previous) => {
                     let last = page.data.last().map(|item| id_of(item).to_owned());
-                    // A cursor that does not move would fetch the same page forever.
-                    if last.is_none() || last == previous {
-                        None
-                    } else {
-                        Some(Cursor::After(last))
+                    // A cursor that does not move, or comes back, would fetch pages forever.
+                    match last {
+                        Some(id)
+                            if last_differs(&previous, &id) && state.cursors.insert(id.clone()) =>
+                        {
+                            Some(Cursor::After(Some(id)))
+                        }
+                        _ => None,
                     }
                 }
             }
@@ -186,6 +192,10 @@ where
     })
     .try_flatten()
     .boxed()
+}
+
+fn last_differs(previous: &Option<String>, last: &str) -> bool {
+    previous.as_deref() != Some(last)
 }
 
 #[cfg(test)]
@@ -229,6 +239,26 @@ mod tests {
         .await;
         assert_eq!(items.len(), 4);
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_server_cycling_through_pages_ends_the_stream() {
+        // Pages alternate A, B, A, B, ... whatever the cursor says.
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let c = calls.clone();
+        let items: Vec<Result<String>> = pages(
+            Cursor::After(None),
+            1,
+            |s: &String| s.as_str(),
+            move |_cursor, _limit| {
+                let n = c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let id = if n.is_multiple_of(2) { "a" } else { "b" };
+                async move { Ok(Page::new(vec![id.to_owned()], None)) }
+            },
+        )
+        .collect()
+        .await;
+        assert_eq!(items.len(), 3, "a, b, then a again: the repeat ends it");
     }
 
     #[tokio::test]

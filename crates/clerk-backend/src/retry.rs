@@ -149,9 +149,9 @@ pub(crate) fn retry_status(method: &Method, status: StatusCode) -> bool {
 
 /// Whether a transport failure may be retried for this method.
 pub(crate) fn retry_transport(method: &Method, err: &reqwest::Error) -> bool {
-    // A refused or failed connection never carried the request. A timeout or a reset after
-    // connecting might have, so only idempotent requests go again.
-    (err.is_connect() && !err.is_timeout()) || is_idempotent(method)
+    // A failed connection (refused, or timed out while connecting) never carried the request.
+    // A timeout or a reset after connecting might have, so only idempotent requests go again.
+    err.is_connect() || is_idempotent(method)
 }
 
 #[cfg(test)]

@@ -544,7 +544,131 @@ async fn jwks_expiry_does_not_slide_and_a_failed_refetch_serves_the_old_keys() {
     *endpoint.body.lock().unwrap() = (503, json!({"errors": []}));
     tokio::time::sleep(Duration::from_millis(350)).await;
     verifier.verify_session_token(&token).await.unwrap();
-    assert_eq!(endpoint.hits.load(Ordering::SeqCst), 3, "it tried");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        endpoint.hits.load(Ordering::SeqCst),
+        3,
+        "it tried, in the background"
+    );
+
+    // An empty answer does not wipe the keys held.
+    *endpoint.body.lock().unwrap() = (200, json!({"keys": []}));
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    verifier.verify_session_token(&token).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    verifier.verify_session_token(&token).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_expired_key_set_is_refreshed_without_making_requests_wait() {
+    let key = TestKey::new("ins_one");
+    // A JWKS endpoint that takes 2 s to answer.
+    let (_server, endpoint, clerk) = jwks_server(&[&key], Duration::from_secs(2)).await;
+    let verifier = TokenVerifier::builder()
+        .clerk(clerk)
+        .token_cache_size(0)
+        .jwks_cache_ttl(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let token = key.session_token(claims());
+    verifier.verify_session_token(&token).await.unwrap(); // the first load waits: no keys yet
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let started = std::time::Instant::now();
+    verifier.verify_session_token(&token).await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "served from the held keys: {:?}",
+        started.elapsed()
+    );
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    assert_eq!(
+        endpoint.hits.load(Ordering::SeqCst),
+        2,
+        "refreshed in the background"
+    );
+}
+
+#[tokio::test]
+async fn malformed_audiences_fail_and_odd_feature_lists_keep_their_slots() {
+    let key = TestKey::new("ins_odd");
+    let aud = TokenVerifier::builder()
+        .jwt_key(key.pem())
+        .audience(["api://one"])
+        .build()
+        .unwrap();
+    for bad in [json!(123), json!(["api://one", 1]), json!({"a": 1})] {
+        let token = key.session_token(with(claims(), json!({ "aud": bad })));
+        assert_eq!(
+            reason(&aud, &token).await,
+            TokenReason::TokenVerificationFailed,
+            "{bad}"
+        );
+    }
+    let v = local(&key);
+    // "dashboard" has no scope but holds a slot, so "o:billing" takes the second bitmask.
+    let c = with(
+        claims(),
+        json!({"fea": "dashboard,o:billing", "o": {"id": "org_1", "rol": "admin", "per": "read,write", "fpm": "1,2"}}),
+    );
+    let claims = v.verify_session_token(&key.session_token(c)).await.unwrap();
+    assert_eq!(
+        claims.org.as_ref().unwrap().permissions,
+        ["org:billing:write"]
+    );
+    let empty = with(claims_v2_org(), json!({}));
+    let claims = v
+        .verify_session_token(&key.session_token(empty))
+        .await
+        .unwrap();
+    assert!(claims.org.as_ref().unwrap().permissions.is_empty());
+}
+
+fn claims_v2_org() -> Value {
+    with(
+        claims(),
+        json!({"fea": "o:billing", "o": {"id": "org_1", "rol": "admin", "per": "", "fpm": "1"}}),
+    )
+}
+
+#[tokio::test]
+async fn a_foreign_suffixed_cookie_does_not_hide_a_valid_session() {
+    let key = TestKey::new("ins_cookie");
+    let v = local(&key);
+    let mine = key.session_token(claims());
+    let other_app = TestKey::new("ins_other_app").session_token(claims());
+    let state = v
+        .authenticate_request(&parts(&[(
+            "cookie",
+            &format!("__session_0therApp={other_app}; __session={mine}"),
+        )]))
+        .await;
+    assert!(state.session().is_some(), "{state:?}");
+    let state = v
+        .authenticate_request(&parts(&[(
+            "cookie",
+            &format!("__session_0therApp={other_app}"),
+        )]))
+        .await;
+    assert_eq!(
+        state.error().unwrap().reason(),
+        TokenReason::TokenInvalidSignature
+    );
+    // Opaque machine tokens of the wrong form are refused without a call to Clerk.
+    let opaque = TokenVerifier::builder()
+        .jwt_key(key.pem())
+        .accepts([TokenKind::ApiKey])
+        .build()
+        .unwrap();
+    let long = format!("ak_{}", "a".repeat(10_000));
+    assert_eq!(
+        opaque
+            .authenticate_token(&long)
+            .await
+            .error()
+            .unwrap()
+            .reason(),
+        TokenReason::TokenInvalid
+    );
 }
 
 #[tokio::test]

@@ -52,8 +52,8 @@ impl std::str::FromStr for RateLimit {
         let window = match unit {
             "ms" => Duration::from_millis(num),
             "s" | "" => Duration::from_secs(num),
-            "m" => Duration::from_secs(num * 60),
-            "h" => Duration::from_secs(num * 3600),
+            "m" => Duration::from_secs(num.checked_mul(60).ok_or_else(bad)?),
+            "h" => Duration::from_secs(num.checked_mul(3600).ok_or_else(bad)?),
             _ => return Err(bad()),
         };
         if requests == 0 || window.is_zero() {

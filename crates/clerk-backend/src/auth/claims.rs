@@ -227,16 +227,18 @@ fn numeric_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error
     }))
 }
 
-/// `fea` entries as (scope, feature): `o:dashboard` → (`o`, `dashboard`).
+/// `fea` entries as (scope, feature): `o:dashboard` → (`o`, `dashboard`). An entry without a
+/// `:` keeps its place, as Clerk's parser counts it, with an empty feature name.
 fn scoped(fea: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
-    fea.into_iter()
-        .flat_map(|f| f.split(','))
-        .filter_map(|entry| entry.trim().split_once(':'))
+    fea.into_iter().flat_map(|f| f.split(',')).map(|entry| {
+        let entry = entry.trim();
+        entry.split_once(':').unwrap_or((entry, ""))
+    })
 }
 
 fn org_from_v2(o: OrgV2, fea: Option<&str>) -> OrganizationClaims {
     let permissions = match (&o.per, &o.fpm) {
-        (Some(per), Some(fpm)) => {
+        (Some(per), Some(fpm)) if !per.is_empty() && !fpm.is_empty() => {
             let names: Vec<&str> = per.split(',').map(str::trim).collect();
             // Organization-scoped features, in order: the n-th has the n-th bitmask of `fpm`.
             let features = scoped(fea)
@@ -244,6 +246,7 @@ fn org_from_v2(o: OrgV2, fea: Option<&str>) -> OrganizationClaims {
                 .map(|(_, name)| name);
             features
                 .zip(fpm.split(','))
+                .filter(|(feature, _)| !feature.is_empty())
                 .flat_map(|(feature, mask)| {
                     let bits = decimal_bits(mask.trim());
                     names

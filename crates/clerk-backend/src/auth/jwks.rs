@@ -7,7 +7,9 @@
 //! Rules: keys are refetched once they are older than the TTL (a hit never extends it); an
 //! unknown `kid` triggers a refetch at most once per cooldown however many arrive; concurrent
 //! misses wait for one shared fetch; when a refetch fails, the keys held are served until they
-//! are 24 hours old.
+//! are 24 hours old. A token whose key is held never waits for a refetch: an expired set is
+//! served while it is refreshed in the background, so a slow or failing Backend API cannot
+//! stall every request.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -15,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use super::error::{TokenReason, TokenVerificationError};
 use super::keys::RsaPublicKey;
-use crate::Clerk;
 use crate::models::Jwks;
+use crate::{Clerk, RetryPolicy};
 
 /// Keys older than this are not served even when refetching fails.
 const MAX_STALE: Duration = Duration::from_secs(24 * 3600);
@@ -37,8 +39,11 @@ struct KeySet {
 
 enum Decision {
     Use(Arc<RsaPublicKey>),
+    /// Use this key now, and refresh the expired set in the background.
+    UseAndRefresh(Arc<RsaPublicKey>, u64),
+    /// Wait for a fetch: the set was never loaded, or is too old.
     Fetch(u64),
-    /// A refetch because of an unknown `kid`.
+    /// Wait for a fetch caused by an unknown `kid`.
     FetchForKid(u64),
     Fail(TokenVerificationError),
 }
@@ -64,31 +69,46 @@ impl JwksCache {
 
     /// The key for a token's `kid`.
     pub(crate) async fn key(
-        &self,
+        self: &Arc<Self>,
         kid: Option<&str>,
     ) -> Result<Arc<RsaPublicKey>, TokenVerificationError> {
         // Three rounds at most: decide, fetch (or wait for someone else's fetch), decide again.
         for _ in 0..3 {
-            match self.decide(kid) {
+            let (generation, for_kid) = match self.decide(kid) {
                 Decision::Use(key) => return Ok(key),
                 Decision::Fail(e) => return Err(e),
-                decision @ (Decision::Fetch(_) | Decision::FetchForKid(_)) => {
-                    let (generation, for_kid) = match decision {
-                        Decision::FetchForKid(g) => (g, true),
-                        Decision::Fetch(g) => (g, false),
-                        _ => unreachable!(),
-                    };
-                    let _one_at_a_time = self.fetch.lock().await;
-                    if self.read().generation == generation {
-                        self.refresh(for_kid).await;
-                    }
+                Decision::UseAndRefresh(key, generation) => {
+                    self.refresh_in_background(generation);
+                    return Ok(key);
                 }
+                Decision::Fetch(generation) => (generation, false),
+                Decision::FetchForKid(generation) => (generation, true),
+            };
+            let _one_at_a_time = self.fetch.lock().await;
+            if self.read().generation == generation {
+                self.refresh(for_kid).await;
             }
         }
         Err(TokenVerificationError::new(
             TokenReason::JwkFailedToResolve,
             "no key could be resolved for the token",
         ))
+    }
+
+    fn refresh_in_background(self: &Arc<Self>, generation: u64) {
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let this = self.clone();
+        handle.spawn(async move {
+            // Someone else is already fetching: nothing to do.
+            let Ok(_one_at_a_time) = this.fetch.try_lock() else {
+                return;
+            };
+            if this.read().generation == generation {
+                this.refresh(false).await;
+            }
+        });
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, KeySet> {
@@ -102,19 +122,19 @@ impl JwksCache {
         let since_attempt = s.last_attempt.map(|t| now.duration_since(t));
         let backoff = FAILED_FETCH_BACKOFF.min(self.cooldown);
         let expired = age.is_none_or(|a| a >= self.ttl);
-        if expired && since_attempt.is_none_or(|d| d >= backoff) {
+        // Only a failed attempt holds the next one back.
+        let may_fetch = s.last_error.is_none() || since_attempt.is_none_or(|d| d >= backoff);
+        let usable = age.is_some_and(|a| a < MAX_STALE);
+        if expired && may_fetch && !usable {
             return Decision::Fetch(s.generation);
         }
-        let failed = || {
-            s.last_error.clone().unwrap_or_else(|| {
+        if !usable {
+            return Decision::Fail(s.last_error.clone().unwrap_or_else(|| {
                 TokenVerificationError::new(
                     TokenReason::JwkRemoteFailedToLoad,
                     "the JWKS could not be loaded",
                 )
-            })
-        };
-        if age.is_none_or(|a| a >= MAX_STALE) {
-            return Decision::Fail(failed());
+            }));
         }
         let found = match kid {
             Some(kid) => s.keys.get(kid),
@@ -128,6 +148,9 @@ impl JwksCache {
             }
         };
         match found {
+            Some(Ok(key)) if expired && may_fetch => {
+                Decision::UseAndRefresh(key.clone(), s.generation)
+            }
             Some(Ok(key)) => Decision::Use(key.clone()),
             Some(Err(why)) => Decision::Fail(TokenVerificationError::new(
                 TokenReason::JwkRemoteInvalid,
@@ -139,7 +162,6 @@ impl JwksCache {
             {
                 Decision::FetchForKid(s.generation)
             }
-            None if s.keys.is_empty() && s.last_error.is_some() => Decision::Fail(failed()),
             None if s.keys.is_empty() => Decision::Fail(TokenVerificationError::new(
                 TokenReason::JwkRemoteMissing,
                 "the JWKS holds no keys",
@@ -152,9 +174,11 @@ impl JwksCache {
     }
 
     async fn refresh(&self, for_kid: bool) {
+        // No retries: callers may be waiting, and the keys held are served meanwhile.
         let fetched = self
             .clerk
             .request(reqwest::Method::GET, "/v1/jwks")
+            .retry_policy(RetryPolicy::none())
             .send::<Jwks>()
             .await;
         let now = Instant::now();
@@ -166,7 +190,7 @@ impl JwksCache {
         s.generation += 1;
         match fetched {
             Ok(jwks) => {
-                s.keys = jwks
+                let keys: HashMap<String, Result<Arc<RsaPublicKey>, String>> = jwks
                     .keys
                     .iter()
                     .filter(|k| k.kty == "RSA")
@@ -181,6 +205,16 @@ impl JwksCache {
                         Some((kid, key))
                     })
                     .collect();
+                if keys.is_empty() && s.keys.values().any(Result::is_ok) {
+                    // An empty answer (a misconfigured proxy, say) must not wipe working keys:
+                    // keep them, ageing toward the stale limit.
+                    s.last_error = Some(TokenVerificationError::new(
+                        TokenReason::JwkRemoteMissing,
+                        "the JWKS answer held no keys",
+                    ));
+                    return;
+                }
+                s.keys = keys;
                 s.fetched_at = Some(now);
                 s.last_error = None;
             }

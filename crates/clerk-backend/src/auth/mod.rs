@@ -36,6 +36,7 @@ pub use error::{TokenReason, TokenVerificationError};
 pub use keys::{Algorithm, RsaPublicKey};
 pub use request::{
     AuthState, MachineAuth, SignedOut, TokenKind, classify_token, token_from_headers,
+    tokens_from_headers,
 };
 pub use verifier::{
     DEFAULT_CLOCK_SKEW, DEFAULT_TOKEN_CACHE_SIZE, M2M_TOKEN_CATEGORY, MAX_TOKEN_LENGTH,

@@ -11,6 +11,9 @@ use super::verifier::{
     M2M_TOKEN_CATEGORY, TokenVerifier, check_times, now_secs, parse, peek_payload,
 };
 
+/// The longest opaque machine token sent to Clerk for verification.
+const MAX_OPAQUE_TOKEN_LENGTH: usize = 256;
+
 /// The kinds of tokens a request can carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[non_exhaustive]
@@ -111,10 +114,11 @@ impl AuthState {
     }
 }
 
-/// The token a request carries: `Authorization: Bearer <token>` (or a bare token), else the
-/// `__session` cookie, else a suffixed `__session_<suffix>` cookie. Other schemes (Basic, ...)
-/// are ignored.
-pub fn token_from_headers(headers: &http::HeaderMap) -> Option<&str> {
+/// The tokens a request carries, in the order to try them: `Authorization: Bearer <token>`
+/// (or a bare token) alone when present; otherwise the session cookies, suffixed ones
+/// (`__session_<suffix>`, set when several Clerk apps share a domain) before `__session`.
+/// Other schemes (Basic, ...) are ignored.
+pub fn tokens_from_headers(headers: &http::HeaderMap) -> Vec<&str> {
     let bearer = headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -127,31 +131,38 @@ pub fn token_from_headers(headers: &http::HeaderMap) -> Option<&str> {
             }
         });
     if let Some(token) = bearer.filter(|t| !t.is_empty()) {
-        return Some(token);
+        return vec![token];
     }
     let cookies = headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='));
-    let mut suffixed = None;
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(_, value)| !value.is_empty());
+    let (mut suffixed, mut plain) = (Vec::new(), Vec::new());
     for (name, value) in cookies {
-        if value.is_empty() {
-            continue;
-        }
         if name == "__session" {
-            return Some(value);
-        }
-        if suffixed.is_none()
-            && name
-                .strip_prefix("__session_")
-                .is_some_and(|s| !s.is_empty())
+            plain.push(value);
+        } else if name
+            .strip_prefix("__session_")
+            .is_some_and(|s| !s.is_empty())
         {
-            suffixed = Some(value);
+            suffixed.push(value);
         }
     }
+    suffixed.extend(plain);
+    // A handful is plenty; more is someone probing.
+    suffixed.truncate(MAX_COOKIE_CANDIDATES);
     suffixed
+}
+
+/// The most session cookies of one request that are tried.
+const MAX_COOKIE_CANDIDATES: usize = 4;
+
+/// The first token [`tokens_from_headers`] would try.
+pub fn token_from_headers(headers: &http::HeaderMap) -> Option<&str> {
+    tokens_from_headers(headers).into_iter().next()
 }
 
 /// What kind of token this is, from its form alone (nothing is verified).
@@ -264,10 +275,18 @@ impl TokenVerifier {
 
     /// [`TokenVerifier::authenticate_request`] from the headers alone.
     pub async fn authenticate_headers(&self, headers: &http::HeaderMap) -> AuthState {
-        match token_from_headers(headers) {
-            None => AuthState::SignedOut(SignedOut::NoToken),
-            Some(token) => self.authenticate_token(token).await,
+        // With several session cookies (apps sharing a domain), the first that verifies wins;
+        // if none does, the first one's reason is reported.
+        let mut first_failure = None;
+        for token in tokens_from_headers(headers) {
+            match self.authenticate_token(token).await {
+                AuthState::SignedOut(why) => {
+                    first_failure.get_or_insert(AuthState::SignedOut(why));
+                }
+                signed_in => return signed_in,
+            }
         }
+        first_failure.unwrap_or(AuthState::SignedOut(SignedOut::NoToken))
     }
 
     /// Verifies a token of any accepted kind.
@@ -355,6 +374,17 @@ impl TokenVerifier {
         token: &str,
         kind: TokenKind,
     ) -> Result<MachineAuth, TokenVerificationError> {
+        // Opaque tokens are short and plain; anything else is refused without asking Clerk.
+        let well_formed = token.len() <= MAX_OPAQUE_TOKEN_LENGTH
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !well_formed {
+            return Err(TokenVerificationError::new(
+                TokenReason::TokenInvalid,
+                format!("the {} is not well formed", kind.as_str()),
+            ));
+        }
         let Some(clerk) = self.clerk() else {
             return Err(TokenVerificationError::new(
                 TokenReason::TokenVerificationFailed,
@@ -375,9 +405,11 @@ impl TokenVerifier {
                 serde_json::json!({ "access_token": token }),
             ),
         };
+        // No retries: a caller could otherwise spend the instance's rate limit many times over.
         let answer: VerifiedMachineToken = clerk
             .request(reqwest::Method::POST, path)
             .json(&body)
+            .retry_policy(crate::RetryPolicy::none())
             .send()
             .await
             .map_err(|e| {
@@ -469,8 +501,8 @@ mod tests {
             Some("suffixed")
         );
         assert_eq!(
-            token_from_headers(&headers(&[("cookie", "__session_Abc=s; __session=plain")])),
-            Some("plain")
+            tokens_from_headers(&headers(&[("cookie", "__session_Abc=s; __session=plain")])),
+            ["s", "plain"]
         );
         assert_eq!(
             token_from_headers(&headers(&[("cookie", "__session=; __client_uat=1")])),

@@ -50,7 +50,7 @@ enum KeySource {
     /// A PEM public key: no network.
     Local(Arc<RsaPublicKey>),
     /// The instance's JWKS, cached.
-    Remote(Box<JwksCache>),
+    Remote(Arc<JwksCache>),
 }
 
 /// Settings for a [`TokenVerifier`]; from [`TokenVerifier::builder`].
@@ -172,7 +172,7 @@ impl TokenVerifierBuilder {
                     )
                 })?))
             }
-            (None, Some(clerk)) => KeySource::Remote(Box::new(JwksCache::new(
+            (None, Some(clerk)) => KeySource::Remote(Arc::new(JwksCache::new(
                 clerk.clone(),
                 self.jwks_ttl,
                 self.jwks_cooldown,
@@ -191,7 +191,11 @@ impl TokenVerifierBuilder {
                 authorized_parties: self.authorized_parties,
                 audience: self.audience,
                 issuer: self.issuer,
-                skew: self.clock_skew.as_secs() as i64,
+                // Whole seconds, rounded up, as the time claims are whole seconds.
+                skew: i64::try_from(
+                    self.clock_skew.as_secs() + u64::from(self.clock_skew.subsec_nanos() > 0),
+                )
+                .unwrap_or(i64::MAX),
                 accept_pending: self.accept_pending,
                 cache: (self.cache_size > 0).then(|| TokenCache::new(self.cache_size)),
                 accepts: self.accepts,
@@ -423,20 +427,22 @@ impl TokenVerifier {
     /// else with the JWKS of `CLERK_SECRET_KEY`'s instance (see [`Clerk::from_env`]).
     pub fn from_env() -> Result<TokenVerifier, TokenVerificationError> {
         let mut builder = TokenVerifier::builder();
-        match std::env::var("CLERK_JWT_KEY")
+        let pem = std::env::var("CLERK_JWT_KEY")
             .ok()
-            .filter(|k| !k.trim().is_empty())
-        {
-            Some(pem) => builder = builder.jwt_key(pem),
-            None => match Clerk::from_env() {
-                Ok(clerk) => builder = builder.clerk(clerk),
-                Err(e) => {
-                    return Err(TokenVerificationError::new(
-                        TokenReason::JwkLocalMissing,
-                        format!("set CLERK_JWT_KEY or CLERK_SECRET_KEY: {e}"),
-                    ));
-                }
-            },
+            .filter(|k| !k.trim().is_empty());
+        // The client, when there is one, also verifies machine tokens.
+        match (Clerk::from_env(), &pem) {
+            (Ok(clerk), _) => builder = builder.clerk(clerk),
+            (Err(e), None) => {
+                return Err(TokenVerificationError::new(
+                    TokenReason::JwkLocalMissing,
+                    format!("set CLERK_JWT_KEY or CLERK_SECRET_KEY: {e}"),
+                ));
+            }
+            (Err(_), Some(_)) => {}
+        }
+        if let Some(pem) = pem {
+            builder = builder.jwt_key(pem);
         }
         builder.build()
     }
@@ -536,13 +542,12 @@ impl TokenVerifier {
             .map_err(|e| invalid(format!("the claims are not valid: {e}")))?;
         let i = &self.inner;
         if !i.audience.is_empty() {
-            let aud = serde_json::from_str::<AudienceOnly>(&payload)
-                .ok()
-                .and_then(|a| a.aud);
-            let matches = match &aud {
-                None => true,
-                Some(Audience::One(a)) => i.audience.contains(a),
-                Some(Audience::Many(list)) => list.iter().any(|a| i.audience.contains(a)),
+            // An `aud` of the wrong shape is a mismatch, not an absence.
+            let matches = match serde_json::from_str::<AudienceOnly>(&payload).map(|a| a.aud) {
+                Ok(None) => true,
+                Ok(Some(Audience::One(a))) => i.audience.contains(&a),
+                Ok(Some(Audience::Many(list))) => list.iter().any(|a| i.audience.contains(a)),
+                Err(_) => false,
             };
             if !matches {
                 return Err(TokenVerificationError::new(
@@ -655,7 +660,9 @@ impl TokenCache {
         let key = self.key(token);
         let mut entries = self.lock();
         if self.len.load(Relaxed) >= self.capacity {
-            // Expired entries first; if that frees nothing, any entries, until there is room.
+            // Make room for a tenth of the capacity at once, so a full cache sweeps once per
+            // many inserts rather than on each: expired entries first, then arbitrary ones.
+            let target = self.capacity - self.capacity.div_ceil(10);
             let mut removed = 0;
             entries.retain(|_, bucket| {
                 let before = bucket.len();
@@ -664,7 +671,7 @@ impl TokenCache {
                 !bucket.is_empty()
             });
             let mut len = self.len.load(Relaxed) - removed;
-            while len >= self.capacity {
+            while len > target {
                 let Some(&victim) = entries.keys().next() else {
                     break;
                 };

@@ -1068,9 +1068,17 @@ pub(crate) fn mutate(
     user_id: &str,
     change: impl FnOnce(&mut Db, &str) -> ApiResult<()>,
 ) -> ApiResult<User> {
-    let mut db = state.write();
-    find(&db, user_id)?;
-    if let Err(e) = change(&mut db, user_id) {
+    mutate_locked(&mut state.write(), user_id, change)
+}
+
+/// [`mutate`] within a write the caller already holds.
+fn mutate_locked(
+    db: &mut Db,
+    user_id: &str,
+    change: impl FnOnce(&mut Db, &str) -> ApiResult<()>,
+) -> ApiResult<User> {
+    find(db, user_id)?;
+    if let Err(e) = change(db, user_id) {
         // Nothing happened, so nothing is announced.
         db.events.clear();
         return Err(e);
@@ -1387,7 +1395,12 @@ async fn delete_user(
 // ---- bans and locks --------------------------------------------------------------------------
 
 fn set_banned(state: &Shared, user_id: &str, banned: bool) -> ApiResult<User> {
-    let user = mutate(state, user_id, |db, id| {
+    mutate(state, user_id, ban_change(banned))
+}
+
+/// Bans (revoking the user's sessions) or unbans.
+fn ban_change(banned: bool) -> impl FnOnce(&mut Db, &str) -> ApiResult<()> {
+    move |db, id| {
         if let Some(r) = db.users.get_mut(id) {
             r.user.banned = banned;
         }
@@ -1395,8 +1408,7 @@ fn set_banned(state: &Shared, user_id: &str, banned: bool) -> ApiResult<User> {
             sessions::revoke_user_sessions(db, id);
         }
         Ok(())
-    })?;
-    Ok(user)
+    }
 }
 
 async fn ban(State(state): State<Shared>, Path(user_id): Path<String>) -> ApiResult<Response> {
@@ -1419,16 +1431,16 @@ fn bulk(state: &Shared, body: UserIds, banned: bool) -> ApiResult<Response> {
             "user_ids must contain between 1 and 50 user IDs.",
         ));
     }
-    {
-        let db = state.read();
-        for id in &body.user_ids {
-            find(&db, id)?;
-        }
+    // All or nothing, under one write: a user deleted meanwhile cannot leave half the list
+    // banned.
+    let mut db = state.write();
+    for id in &body.user_ids {
+        find(&db, id)?;
     }
     let users = body
         .user_ids
         .iter()
-        .map(|id| set_banned(state, id, banned))
+        .map(|id| mutate_locked(&mut db, id, ban_change(banned)))
         .collect::<ApiResult<Vec<User>>>()?;
     Ok(json(&users))
 }
@@ -1750,18 +1762,25 @@ async fn verify_totp(
         ));
     }
     let code = body.code.trim();
-    if let Some(used) = backups
+    if let Some(matched) = backups
         .iter()
-        .position(|h| bcrypt::verify(code, h).unwrap_or(false))
+        .find(|h| bcrypt::verify(code, h).unwrap_or(false))
     {
-        // A backup code works once.
-        mutate(&state, &user_id, |db, id| {
-            if let Some(r) = db.users.get_mut(id) {
-                r.backup_code_hashes.remove(used);
-                refresh_mfa(r);
-            }
+        // A backup code works once: it is taken under the write lock, by value, so two
+        // requests racing with the same code cannot both succeed.
+        let taken = mutate(&state, &user_id, |db, id| {
+            let r = db
+                .users
+                .get_mut(id)
+                .ok_or_else(|| ApiError::user_not_found(id))?;
+            let Some(at) = r.backup_code_hashes.iter().position(|h| h == matched) else {
+                return Err(incorrect_totp());
+            };
+            r.backup_code_hashes.remove(at);
+            refresh_mfa(r);
             Ok(())
-        })?;
+        });
+        taken?;
         return Ok(json(&json!({"verified": true, "code_type": "backup_code"})));
     }
     // A code of another length can only be a backup code, which did not match: Clerk's
@@ -1778,12 +1797,16 @@ async fn verify_totp(
     if secret.is_some_and(|s| totp::verify(&s, code, now_secs())) {
         return Ok(json(&json!({"verified": true, "code_type": "totp"})));
     }
-    Err(ApiError::new(
+    Err(incorrect_totp())
+}
+
+fn incorrect_totp() -> ApiError {
+    ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "totp_incorrect_code",
         "incorrect TOTP",
         "The provided TOTP code is incorrect",
-    ))
+    )
 }
 
 fn clear_factors(state: &Shared, user_id: &str, totp: bool, backup: bool) -> ApiResult<Response> {
