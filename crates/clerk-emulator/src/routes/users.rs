@@ -1203,54 +1203,51 @@ async fn update(
             check_unique(index, Ident::Username, u, Some(id))?;
         }
         let u = &mut record.user;
-        let own_verified = |found: bool, verified: bool, name: &str| -> ApiResult<()> {
-            if !found {
-                return Err(ApiError::value_invalid(
+        // A new primary identification must be one of the user's own, and verified.
+        let check_primary = |wanted: &Option<String>,
+                             name: &str,
+                             held: Vec<(Option<&str>, bool)>|
+         -> ApiResult<()> {
+            let Some(wanted) = wanted else { return Ok(()) };
+            match held
+                .into_iter()
+                .find(|(id, _)| *id == Some(wanted.as_str()))
+            {
+                None => Err(ApiError::value_invalid(
                     name,
                     format!("{name} does not match any of the user's identifications."),
-                ));
-            }
-            if !verified {
-                return Err(ApiError::value_invalid(
+                )),
+                Some((_, false)) => Err(ApiError::value_invalid(
                     name,
                     format!("{name} must point to a verified identification."),
-                ));
+                )),
+                Some((_, true)) => Ok(()),
             }
-            Ok(())
         };
-        if let Some(pid) = &body.primary_email_address_id {
-            let e = u
-                .email_addresses
+        check_primary(
+            &body.primary_email_address_id,
+            "primary_email_address_id",
+            u.email_addresses
                 .iter()
-                .find(|e| e.id.as_deref() == Some(pid.as_str()));
-            own_verified(
-                e.is_some(),
-                e.is_some_and(|e| e.verification.is_verified()),
-                "primary_email_address_id",
-            )?;
-        }
-        if let Some(pid) = &body.primary_phone_number_id {
-            let p = u
-                .phone_numbers
+                .map(|e| (e.id.as_deref(), e.verification.is_verified()))
+                .collect(),
+        )?;
+        check_primary(
+            &body.primary_phone_number_id,
+            "primary_phone_number_id",
+            u.phone_numbers
                 .iter()
-                .find(|p| p.id.as_deref() == Some(pid.as_str()));
-            own_verified(
-                p.is_some(),
-                p.is_some_and(|p| p.verification.is_verified()),
-                "primary_phone_number_id",
-            )?;
-        }
-        if let Some(pid) = &body.primary_web3_wallet_id {
-            let w = u
-                .web3_wallets
+                .map(|p| (p.id.as_deref(), p.verification.is_verified()))
+                .collect(),
+        )?;
+        check_primary(
+            &body.primary_web3_wallet_id,
+            "primary_web3_wallet_id",
+            u.web3_wallets
                 .iter()
-                .find(|w| w.id.as_deref() == Some(pid.as_str()));
-            own_verified(
-                w.is_some(),
-                w.is_some_and(|w| w.verification.is_verified()),
-                "primary_web3_wallet_id",
-            )?;
-        }
+                .map(|w| (w.id.as_deref(), w.verification.is_verified()))
+                .collect(),
+        )?;
 
         match &body.external_id {
             Patch::Value(x) => {
