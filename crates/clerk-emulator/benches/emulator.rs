@@ -6,8 +6,8 @@
 
 use std::hint::black_box;
 
-use clerk_backend::models::CreateUserRequest;
 use clerk_emulator::Emulator;
+use clerk_emulator::wire::CreateUserRequest;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const USERS: usize = 100_000;

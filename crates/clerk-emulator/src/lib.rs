@@ -26,6 +26,7 @@ mod server;
 mod store;
 mod totp;
 mod webhooks;
+pub mod wire;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -33,9 +34,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clerk_backend::Clerk;
-use clerk_backend::models::CreateUserRequest;
 use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
+use wire::CreateUserRequest;
 
 pub use error::ApiError;
 pub use keys::SigningKey;

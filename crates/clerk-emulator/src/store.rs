@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use clerk_backend::models::{Client, Session, User};
+use crate::wire::{Client, Session, User};
 use data_encoding::BASE64;
 use serde::{Deserialize, Serialize};
 

@@ -12,14 +12,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::wire::{AllowlistIdentifier, BlocklistIdentifier, DeletedObject, IdentifierType, User};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get};
-use clerk_backend::models::{
-    AllowlistIdentifier, BlocklistIdentifier, DeletedObject, IdentifierType, User,
-};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 

@@ -7,15 +7,15 @@
 //! change stamps the user's `updated_at` and emits `user.updated`. Preparing and attempting a
 //! verification (codes sent by email or SMS) is not emulated: those answer 501.
 
+use crate::wire::{
+    DeletedObject, EmailAddress, PhoneNumber, User, Verification, VerificationStatus,
+    VerificationStrategy,
+};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
-use clerk_backend::models::{
-    DeletedObject, EmailAddress, PhoneNumber, User, Verification, VerificationStatus,
-    VerificationStrategy,
-};
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -9,13 +9,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::wire::{Invitation, InvitationStatus, Metadata};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use clerk_backend::models::{Invitation, InvitationStatus, Metadata};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -8,12 +8,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::wire::{DeletedObject, Patch, Session, User};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use clerk_backend::models::{DeletedObject, Patch, Session, User};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 

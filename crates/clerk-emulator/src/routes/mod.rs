@@ -1,7 +1,7 @@
 //! The emulated operations, one module per resource group, and helpers they share.
 
+use crate::wire::{Metadata, User};
 use axum::response::Response;
-use clerk_backend::models::{Metadata, User};
 use serde::Serialize;
 use serde_json::Value;
 

@@ -10,14 +10,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
-use axum::routing::{get, patch, post, put};
-use clerk_backend::Page;
-use clerk_backend::models::{
+use crate::wire::{
     CreateOrganizationInvitationRequest, CreateOrganizationMembershipRequest,
     CreateOrganizationRequest, DeletedObject, Metadata, Organization, OrganizationInvitation,
     OrganizationInvitationPublicOrganizationData, OrganizationInvitationPublicUserData,
@@ -25,6 +18,12 @@ use clerk_backend::models::{
     OrganizationMetadataRequest, RevokeOrganizationInvitationRequest,
     UpdateOrganizationMembershipRequest, UpdateOrganizationRequest, User,
 };
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, patch, post, put};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -593,7 +592,7 @@ fn page<R, T: Serialize>(
         .take(limit)
         .map(render)
         .collect();
-    json(&Page::new(data, Some(total)))
+    json(&serde_json::json!({ "data": data, "total_count": total }))
 }
 
 // ---- router ----------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 //! Sessions, clients, session tokens and the JWKS.
 
+use crate::wire::{Client, Session, SessionStatus, SessionToken, User};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use clerk_backend::models::{Client, Session, SessionStatus, SessionToken, User};
 use serde::Deserialize;
 use serde_json::{Map, json};
 

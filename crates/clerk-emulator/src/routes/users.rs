@@ -2,16 +2,16 @@
 //! update, every list filter and ordering, cursor paging, bans that revoke sessions, locks,
 //! profile images, metadata merge and replace, password and TOTP checks.
 
+use crate::wire::{
+    CreateUserRequest, DeletedObject, EmailAddress, IdentificationStatus, Metadata, PasswordHasher,
+    Patch, PhoneNumber, TotalCount, UpdateUserRequest, User, UserMetadataRequest, Verification,
+    VerificationDetails, VerificationStatus, VerificationStrategy, Web3Wallet,
+};
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, patch, post};
-use clerk_backend::models::{
-    CreateUserRequest, DeletedObject, EmailAddress, IdentificationStatus, Metadata, PasswordHasher,
-    Patch, PhoneNumber, TotalCount, UpdateUserRequest, User, UserMetadataRequest, Verification,
-    VerificationDetails, VerificationStatus, VerificationStrategy, Web3Wallet,
-};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -241,7 +241,7 @@ fn check_totp_secret(secret: &str) -> ApiResult<()> {
     }
 }
 
-fn hash_backup_codes(codes: &[clerk_backend::models::SecretString]) -> ApiResult<Vec<String>> {
+fn hash_backup_codes(codes: &[crate::wire::SecretString]) -> ApiResult<Vec<String>> {
     codes
         .iter()
         .map(|c| {
