@@ -7,10 +7,9 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::error::{Error, Result};
+use crate::generated::DEFAULT_API_VERSION;
 use crate::retry::RetryPolicy;
 
-/// The API version this SDK's models are written against, sent as `Clerk-API-Version`.
-pub const DEFAULT_API_VERSION: &str = "2026-05-12";
 /// Clerk's Backend API host.
 pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
 /// How long a request may take, from sending it to reading the whole answer, by default.

@@ -401,15 +401,9 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-        }?;
-        if matches!(
-            i.kind,
-            ErrorKind::Decode | ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Transport
-        ) && let Some(src) = &i.source
-        {
-            write!(f, ": {src}")?;
         }
-        Ok(())
+        // The cause is reached through `source()`, never repeated here: reports that print the
+        // chain would show it twice.
     }
 }
 

@@ -38,8 +38,10 @@
 
 pub mod api;
 pub mod auth;
+mod builder;
 mod client;
 mod error;
+mod generated;
 pub mod integrations;
 pub mod models;
 pub mod operations;
@@ -48,13 +50,13 @@ mod request;
 mod retry;
 pub mod webhooks;
 
-pub use client::{Clerk, ClerkBuilder, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_TIMEOUT};
+pub use builder::{Endpoint, ListEndpoint, RequestBuilder};
+pub use client::{Clerk, ClerkBuilder, DEFAULT_API_URL, DEFAULT_TIMEOUT};
 pub use error::{ClerkError, ClerkErrors, Error, ErrorKind, Result};
-pub use paginate::Page;
-pub use request::{BoxFuture, Call, RawRequest};
+pub use generated::DEFAULT_API_VERSION;
+pub use paginate::{ItemStream, Page};
+pub use request::{BoxFuture, RawRequest};
 pub use retry::RetryPolicy;
-
-pub use api::ItemStream;
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

@@ -1,19 +1,49 @@
 //! Pages of results, and streams that walk every page for you.
 //!
-//! Clerk answers lists in two shapes: a bare JSON array (`GET /v1/users`) or
-//! `{"data": [...], "total_count": N}`. [`Page`] decodes both. The streams stop on an empty or
-//! short page and when the cursor stops moving, so a misbehaving server cannot make them loop
-//! forever.
+//! Clerk answers lists in three shapes: a bare JSON array (`GET /v1/users`),
+//! `{"data": [...], "total_count": N}`, and `{"m2m_tokens": [...], "total_count": N}`. [`Page`]
+//! decodes all three. The streams ([`RequestBuilder::stream`](crate::RequestBuilder::stream))
+//! stop on an empty or short page and when the cursor stops moving, so a misbehaving server
+//! cannot make them loop forever. Paging types live here and nowhere else.
 
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 
+use std::pin::Pin;
+
+use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{Error, Result};
+
+/// A stream of items that loads pages as it goes.
+pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + 'static>>;
+
+/// A stream that yields one error.
+pub(crate) fn failed_stream<T: Send + 'static>(err: Error) -> ItemStream<T> {
+    stream::once(async move { Err(err) }).boxed()
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Paging {
+    /// `limit` and `offset`.
+    Offset,
+    /// Clerk's `starting_after` cursor (users ordered by creation), by offset otherwise.
+    Cursor,
+    /// One answer holds the whole list.
+    Single,
+}
+
+/// An item with an id, from which a cursor is taken.
+pub trait Identified {
+    /// The item's id, if it has one.
+    fn id(&self) -> Option<&str>;
+}
 
 /// The most items a list request may ask for.
 pub const MAX_LIMIT: u32 = 500;
@@ -98,8 +128,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
                 let mut total_count = None;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     match &*key {
-                        "data" => data = Some(map.next_value::<Vec<T>>()?),
-                        "total_count" => total_count = map.next_value::<Option<u64>>()?,
+                        "data" | "m2m_tokens" => data = Some(map.next_value::<Vec<T>>()?),
+                        "total_count" => total_count = map.next_value::<Count>()?.0,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -114,36 +144,77 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
     }
 }
 
-/// Checks a `limit` before any request is sent: outside 1..=500 the API silently answers 10
-/// rows, which would be a quiet bug.
-pub(crate) fn check_limit(limit: Option<u32>) -> Result<()> {
-    match limit {
-        Some(l) if l == 0 || l > MAX_LIMIT => Err(Error::invalid_input(format!(
-            "`limit` must be between 1 and {MAX_LIMIT}, got {l}"
-        ))),
-        _ => Ok(()),
+/// A `total_count`: a whole number, though some of the spec's lists type it as any number
+/// (a float is read as its whole part); `null` is none.
+struct Count(Option<u64>);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Count, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Count;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a count")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
+                Ok(Count(Some(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
+                Ok(Count(u64::try_from(v).ok()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
+                Ok(Count((v.is_finite() && v >= 0.0).then_some(v as u64)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
+                Ok(Count(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Count, E> {
+                Ok(Count(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Count, D::Error> {
+                Count::deserialize(d)
+            }
+        }
+        deserializer.deserialize_any(V)
     }
+}
+
+/// Checks a stream's page size before any request is sent: outside 1..=500 the API silently
+/// answers 10 rows, which would be a quiet bug.
+pub(crate) fn check_limit(limit: u32) -> Result<()> {
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Error::invalid_input(format!(
+            "`limit` must be between 1 and {MAX_LIMIT}, got {limit}"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a users `order_by` is by creation, the only order Clerk's cursor pages in.
+pub(crate) fn orders_by_creation(order_by: Option<&str>) -> bool {
+    matches!(
+        order_by.map(str::trim),
+        None | Some("created_at" | "+created_at" | "-created_at")
+    )
 }
 
 /// Where the next page starts.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cursor {
+#[doc(hidden)]
+pub enum Cursor {
     /// The `offset` of the next page.
     Offset(u64),
     /// The id after which the next page starts (`starting_after`); `None` for the first page.
     After(Option<String>),
+    /// The only page of a list that is not paged.
+    Once,
 }
 
-/// Walks every page from `start`, yielding items. `fetch(cursor, limit)` loads one page.
-/// `id_of` gives an item's id for cursor paging (unused with offsets).
-pub(crate) fn pages<T, F, Fut>(
-    start: Cursor,
-    limit: u32,
-    id_of: fn(&T) -> &str,
-    fetch: F,
-) -> crate::api::ItemStream<T>
+/// Walks every page from `start`, yielding items. `fetch(cursor, limit)` loads one page; a
+/// cursor comes from the last item's id.
+pub(crate) fn pages<T, F, Fut>(start: Cursor, limit: u32, fetch: F) -> ItemStream<T>
 where
-    T: Send + 'static,
+    T: Identified + Send + 'static,
     F: FnMut(Cursor, u32) -> Fut + Send + 'static,
     Fut: Future<Output = Result<crate::Page<T>>> + Send + 'static,
 {
@@ -173,9 +244,14 @@ where
             None
         } else {
             match cursor {
+                Cursor::Once => None,
                 Cursor::Offset(offset) => Some(Cursor::Offset(offset + count)),
                 Cursor::After(previous) => {
-                    let last = page.data.last().map(|item| id_of(item).to_owned());
+                    let last = page
+                        .data
+                        .last()
+                        .and_then(|item| item.id())
+                        .map(str::to_owned);
                     // A cursor that does not move, or comes back, would fetch pages forever.
                     match last {
                         Some(id)
@@ -215,10 +291,27 @@ mod tests {
 
     #[test]
     fn limits_outside_the_range_are_refused() {
-        assert!(check_limit(Some(0)).unwrap_err().is_invalid_input());
-        assert!(check_limit(Some(501)).unwrap_err().is_invalid_input());
-        assert!(check_limit(Some(500)).is_ok());
-        assert!(check_limit(None).is_ok());
+        assert!(check_limit(0).unwrap_err().is_invalid_input());
+        assert!(check_limit(501).unwrap_err().is_invalid_input());
+        assert!(check_limit(500).is_ok());
+    }
+
+    #[test]
+    fn m2m_token_lists_decode_as_pages() {
+        let p: Page<u32> = serde_json::from_str(r#"{"m2m_tokens":[1],"total_count":1}"#).unwrap();
+        assert_eq!(p, Page::new(vec![1], Some(1)));
+    }
+
+    impl Identified for String {
+        fn id(&self) -> Option<&str> {
+            Some(self)
+        }
+    }
+
+    impl Identified for u32 {
+        fn id(&self) -> Option<&str> {
+            None
+        }
     }
 
     #[tokio::test]
@@ -226,15 +319,10 @@ mod tests {
         // A broken server that answers the same full page whatever the cursor.
         let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
         let c = calls.clone();
-        let items: Vec<Result<String>> = pages(
-            Cursor::After(None),
-            2,
-            |s: &String| s.as_str(),
-            move |_cursor, _limit| {
-                c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                async { Ok(Page::new(vec!["a".to_owned(), "b".to_owned()], None)) }
-            },
-        )
+        let items: Vec<Result<String>> = pages(Cursor::After(None), 2, move |_cursor, _limit| {
+            c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async { Ok(Page::new(vec!["a".to_owned(), "b".to_owned()], None)) }
+        })
         .collect()
         .await;
         assert_eq!(items.len(), 4);
@@ -246,16 +334,11 @@ mod tests {
         // Pages alternate A, B, A, B, ... whatever the cursor says.
         let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
         let c = calls.clone();
-        let items: Vec<Result<String>> = pages(
-            Cursor::After(None),
-            1,
-            |s: &String| s.as_str(),
-            move |_cursor, _limit| {
-                let n = c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let id = if n.is_multiple_of(2) { "a" } else { "b" };
-                async move { Ok(Page::new(vec![id.to_owned()], None)) }
-            },
-        )
+        let items: Vec<Result<String>> = pages(Cursor::After(None), 1, move |_cursor, _limit| {
+            let n = c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let id = if n.is_multiple_of(2) { "a" } else { "b" };
+            async move { Ok(Page::new(vec![id.to_owned()], None)) }
+        })
         .collect()
         .await;
         assert_eq!(items.len(), 3, "a, b, then a again: the repeat ends it");
@@ -265,19 +348,14 @@ mod tests {
     async fn offsets_stop_at_the_total_and_on_short_pages() {
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let s = seen.clone();
-        let items: Vec<u32> = pages(
-            Cursor::Offset(0),
-            2,
-            |_: &u32| "",
-            move |cursor, limit| {
-                s.lock().unwrap().push(cursor.clone());
-                let Cursor::Offset(o) = cursor else {
-                    unreachable!()
-                };
-                let data: Vec<u32> = (o as u32..(o as u32 + limit).min(5)).collect();
-                async move { Ok(Page::new(data, Some(5))) }
-            },
-        )
+        let items: Vec<u32> = pages(Cursor::Offset(0), 2, move |cursor, limit| {
+            s.lock().unwrap().push(cursor.clone());
+            let Cursor::Offset(o) = cursor else {
+                unreachable!()
+            };
+            let data: Vec<u32> = (o as u32..(o as u32 + limit).min(5)).collect();
+            async move { Ok(Page::new(data, Some(5))) }
+        })
         .try_collect()
         .await
         .unwrap();

@@ -1,10 +1,9 @@
-//! The one request runtime. Every operation, typed or raw, goes through [`Clerk::execute`]:
+//! The one request runtime. Every operation, typed or raw, goes through `Clerk::execute_bytes`:
 //! authentication, headers, the timeout, retries, tracing, error mapping and decoding are done
 //! here and nowhere else.
 
 use std::borrow::Cow;
-use std::future::{Future, IntoFuture};
-use std::marker::PhantomData;
+use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -18,10 +17,11 @@ use tracing::Instrument;
 
 use crate::client::Clerk;
 use crate::error::{Error, Result};
+use crate::models::Image;
 use crate::operations::Operation;
 use crate::retry::{self, RetryPolicy};
 
-/// A boxed future, the `IntoFuture` type of every operation builder.
+/// A boxed future, the `IntoFuture` type of every request builder.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// Characters kept as they are in a path segment: RFC 3986 "unreserved". Everything else,
@@ -32,13 +32,18 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// A file sent as a multipart form field.
+/// One part of a multipart form.
 #[derive(Clone, Debug)]
-pub(crate) struct FilePart {
-    pub(crate) field: &'static str,
-    pub(crate) file_name: String,
-    pub(crate) content_type: String,
-    pub(crate) data: Bytes,
+pub(crate) enum Part {
+    /// A file.
+    File {
+        field: &'static str,
+        file_name: String,
+        content_type: String,
+        data: Bytes,
+    },
+    /// A text field.
+    Text { field: &'static str, value: String },
 }
 
 /// What a request carries. Kept as bytes so a retry can send it again.
@@ -47,12 +52,12 @@ pub(crate) enum Body {
     #[default]
     Empty,
     Json(Bytes),
-    Multipart(FilePart),
+    Multipart(Vec<Part>),
 }
 
-/// One request, ready to send.
+/// One request, ready to send. Operations fill it through [`Endpoint::encode`](crate::Endpoint).
 #[derive(Debug)]
-pub(crate) struct Request {
+pub struct Request {
     operation: Option<&'static str>,
     method: Method,
     template: Cow<'static, str>,
@@ -63,21 +68,21 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    /// A request for a modeled operation; `params` fill the template's `{...}` in order.
-    pub(crate) fn new(op: &'static Operation, params: &[&str]) -> Result<Request> {
-        Ok(Request {
+    /// A request for an operation, to an already rendered path (`/v1/users/user_1`).
+    pub(crate) fn new(op: &'static Operation, path: String) -> Request {
+        Request {
             operation: Some(op.id),
             method: op.method.clone(),
             template: Cow::Borrowed(op.path),
-            path_and_query: render_path(op, params)?,
+            path_and_query: path,
             body: Body::Empty,
             retry: None,
-        })
+        }
     }
 
     /// Appends query parameters from a `Serialize` value; sequences repeat the key
     /// (`email_address=a&email_address=b`), `None` fields are left out.
-    pub(crate) fn query<Q: Serialize + ?Sized>(mut self, query: &Q) -> Result<Request> {
+    pub fn query<Q: Serialize + ?Sized>(&mut self, query: &Q) -> Result<()> {
         let encoded = serde_html_form::to_string(query)
             .map_err(|e| Error::invalid_input(format!("query parameters: {e}")))?;
         if !encoded.is_empty() {
@@ -89,21 +94,37 @@ impl Request {
                 });
             self.path_and_query.push_str(&encoded);
         }
-        Ok(self)
+        Ok(())
     }
 
     /// Sets a JSON body.
-    pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Request> {
+    pub fn json<B: Serialize + ?Sized>(&mut self, body: &B) -> Result<()> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::invalid_input(format!("request body: {e}")))?;
         self.body = Body::Json(bytes.into());
-        Ok(self)
+        Ok(())
     }
 
-    /// Sets a multipart body with one file field.
-    pub(crate) fn file(mut self, part: FilePart) -> Request {
-        self.body = Body::Multipart(part);
-        self
+    fn part(&mut self, part: Part) {
+        match &mut self.body {
+            Body::Multipart(parts) => parts.push(part),
+            other => *other = Body::Multipart(vec![part]),
+        }
+    }
+
+    /// Adds a file to a multipart body.
+    pub fn file(&mut self, field: &'static str, image: &Image) {
+        self.part(Part::File {
+            field,
+            file_name: image.file_name().to_owned(),
+            content_type: image.content_type().to_owned(),
+            data: image.data().clone(),
+        });
+    }
+
+    /// Adds a text field to a multipart body.
+    pub fn text(&mut self, field: &'static str, value: String) {
+        self.part(Part::Text { field, value });
     }
 
     /// Overrides the client's retry policy for this request.
@@ -113,8 +134,8 @@ impl Request {
     }
 }
 
-/// Fills a path template with percent-encoded parameters.
-fn render_path(op: &Operation, params: &[&str]) -> Result<String> {
+/// Fills a path template with percent-encoded parameters: `/v1/users/user_1`.
+pub(crate) fn render_path(op: &Operation, params: &[&str]) -> Result<String> {
     let mut out =
         String::with_capacity(3 + op.path.len() + params.iter().map(|p| p.len()).sum::<usize>());
     out.push_str("/v1");
@@ -128,16 +149,13 @@ fn render_path(op: &Operation, params: &[&str]) -> Result<String> {
             .next()
             .ok_or_else(|| Error::invalid_input(format!("`{name}` is missing")))?;
         if value.is_empty() {
-            return Err(
-                Error::invalid_input(format!("`{name}` must not be empty")).with_operation(op.id)
-            );
+            return Err(Error::invalid_input(format!("`{name}` must not be empty")));
         }
         // `.` and `..` are dot-segments: URL normalisation would resolve them even encoded.
         if *value == "." || *value == ".." {
-            return Err(
-                Error::invalid_input(format!("`{name}` must not be {value:?}"))
-                    .with_operation(op.id),
-            );
+            return Err(Error::invalid_input(format!(
+                "`{name}` must not be {value:?}"
+            )));
         }
         out.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
         rest = rest.get(close + 1..).unwrap_or("");
@@ -189,16 +207,11 @@ pub(crate) fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Re
 impl Clerk {
     /// Sends a request and decodes the success body as `T`.
     pub(crate) async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
-        let operation = request.operation;
-        let (status, body) = self.execute_bytes(request).await?;
-        decode(status, &body).map_err(|e| match operation {
-            Some(op) => e.with_operation(op),
-            None => e,
-        })
+        self.execute_bytes(request).await?.json()
     }
 
-    /// Sends a request, retrying as the policy allows, and returns the success status and body.
-    pub(crate) async fn execute_bytes(&self, request: Request) -> Result<(StatusCode, Bytes)> {
+    /// Sends a request, retrying as the policy allows, and returns the success answer.
+    pub(crate) async fn execute_bytes(&self, request: Request) -> Result<Answer> {
         let span = tracing::debug_span!(
             "clerk.request",
             operation = request.operation.unwrap_or("raw"),
@@ -208,14 +221,11 @@ impl Clerk {
             attempt = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let operation = request.operation;
-        self.send_with_retries(request, span.clone())
+        let (status, body) = self
+            .send_with_retries(request, span.clone())
             .instrument(span)
-            .await
-            .map_err(|e| match operation {
-                Some(op) => e.with_operation(op),
-                None => e,
-            })
+            .await?;
+        Ok(Answer { status, body })
     }
 
     async fn send_with_retries(
@@ -243,12 +253,28 @@ impl Clerk {
                 Body::Json(bytes) => builder
                     .header(header::CONTENT_TYPE, "application/json")
                     .body(bytes.clone()),
-                Body::Multipart(part) => {
-                    let file = reqwest::multipart::Part::stream(part.data.clone())
-                        .file_name(part.file_name.clone())
-                        .mime_str(&part.content_type)
-                        .map_err(|e| Error::invalid_input("invalid content type").with_source(e))?;
-                    builder.multipart(reqwest::multipart::Form::new().part(part.field, file))
+                Body::Multipart(parts) => {
+                    let mut form = reqwest::multipart::Form::new();
+                    for part in parts {
+                        form = match part {
+                            Part::File {
+                                field,
+                                file_name,
+                                content_type,
+                                data,
+                            } => {
+                                let file = reqwest::multipart::Part::stream(data.clone())
+                                    .file_name(file_name.clone())
+                                    .mime_str(content_type)
+                                    .map_err(|e| {
+                                        Error::invalid_input("invalid content type").with_source(e)
+                                    })?;
+                                form.part(*field, file)
+                            }
+                            Part::Text { field, value } => form.text(*field, value.clone()),
+                        };
+                    }
+                    builder.multipart(form)
                 }
             };
 
@@ -358,13 +384,13 @@ impl RawRequest {
     /// Adds query parameters from anything `Serialize` that forms key/value pairs: a slice of
     /// pairs, a map or a struct. Sequences repeat the key.
     pub fn query<Q: Serialize + ?Sized>(mut self, query: &Q) -> Self {
-        self.request = self.request.and_then(|r| r.query(query));
+        self.request = self.request.and_then(|mut r| r.query(query).map(|()| r));
         self
     }
 
     /// Sets a JSON body.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.request = self.request.and_then(|r| r.json(body));
+        self.request = self.request.and_then(|mut r| r.json(body).map(|()| r));
         self
     }
 
@@ -382,62 +408,30 @@ impl RawRequest {
 
     /// Sends the request and returns the success status and the raw body.
     pub async fn send_bytes(self) -> Result<(StatusCode, Bytes)> {
-        self.clerk.execute_bytes(self.request?).await
+        let answer = self.clerk.execute_bytes(self.request?).await?;
+        Ok((answer.status, answer.body))
     }
 }
 
-/// An operation without optional parameters. Await it, or set a per-request retry policy
-/// first.
-///
-/// ```no_run
-/// # async fn run(clerk: clerk_backend::Clerk) -> clerk_backend::Result<()> {
-/// use clerk_backend::RetryPolicy;
-///
-/// let user = clerk.users().get("user_2abc").retry_policy(RetryPolicy::none()).await?;
-/// # let _ = user; Ok(()) }
-/// ```
-#[must_use = "an operation does nothing until awaited"]
-pub struct Call<T> {
-    clerk: Clerk,
-    request: Result<Request>,
-    _output: PhantomData<fn() -> T>,
+/// A success answer: its status and body, decoded by the operation.
+#[derive(Debug)]
+pub struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Bytes,
 }
 
-impl<T> std::fmt::Debug for Call<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Call")
-            .field("request", &self.request)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<T: DeserializeOwned + Send + 'static> Call<T> {
-    pub(crate) fn new(clerk: &Clerk, request: Result<Request>) -> Self {
-        Call {
-            clerk: clerk.clone(),
-            request,
-            _output: PhantomData,
-        }
+impl Answer {
+    /// The body as JSON of type `T`.
+    pub fn json<T: DeserializeOwned>(self) -> Result<T> {
+        decode(self.status, &self.body)
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.request = self.request.map(|r| r.retry(Some(policy)));
-        self
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<T> {
-        self.clerk.execute(self.request?).await
-    }
-}
-
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
-    type Output = Result<T>;
-    type IntoFuture = BoxFuture<Result<T>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    /// The body as text.
+    pub fn text(self) -> Result<String> {
+        String::from_utf8(self.body.to_vec()).map_err(|e| {
+            let e = <serde_json::Error as serde::de::Error>::custom(e);
+            Error::decode(self.status, ".".to_owned(), e, &self.body)
+        })
     }
 }
 

@@ -26,9 +26,6 @@ macro_rules! open_enum {
                     Self::Unknown(other) => other,
                 }
             }
-
-            /// Every value this version of the SDK knows.
-            pub const KNOWN: &'static [&'static str] = &[$($value),*];
         }
 
         impl From<&str> for $name {

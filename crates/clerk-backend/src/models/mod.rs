@@ -1,37 +1,37 @@
-//! The Backend API's objects, as hand-written serde types named after the spec's schemas.
+//! The Backend API's objects: a model for every schema of the spec.
+//!
+//! The models are generated from the spec (`src/generated/models/`) and re-exported here, beside
+//! the few written by hand: [`Verification`] (one union for the spec's eleven verification
+//! shapes), [`Jwks`], [`PasswordHasher`], [`Image`], and the building blocks [`Metadata`],
+//! [`SecretString`] and [`Patch`].
 //!
 //! Conventions, followed everywhere:
-//! - fields the spec requires are plain types; optional or nullable ones are `Option`;
-//! - enums whose values the server chooses are open: an unknown value decodes into `Unknown`
-//!   and serializes back unchanged, so a new value from Clerk never breaks a call;
+//! - fields the spec requires are plain types; optional or nullable ones are `Option` (a
+//!   required field that may be `null` serializes back as `null`, an absent optional one is left
+//!   out);
+//! - enums are open: an unknown value decodes into `Unknown` and serializes back unchanged, so a
+//!   new value from Clerk never breaks a call;
+//! - unions (`oneOf`) fall back to an `Other` variant holding the raw JSON;
 //! - unknown JSON fields are ignored;
 //! - timestamps are the API's Unix milliseconds, as `i64`;
+//! - secrets (passwords, codes, tokens, client secrets) are [`SecretString`]s, redacted in
+//!   `Debug`;
 //! - metadata is a JSON object ([`Metadata`]); read it as your own type with [`metadata_as`].
 
 #[macro_use]
 mod macros;
 
-mod access_lists;
-mod billing;
-mod invitations;
-mod organization_domains;
-mod organizations;
-mod roles;
-mod sessions;
-mod users;
+mod image;
+mod jwks;
+mod password_hasher;
+mod users_ext;
 mod verification;
-mod waitlist;
 
-pub use access_lists::*;
-pub use billing::*;
-pub use invitations::*;
-pub use organization_domains::*;
-pub use organizations::*;
-pub use roles::*;
-pub use sessions::*;
-pub use users::*;
+pub use crate::generated::models::*;
+pub use image::*;
+pub use jwks::*;
+pub use password_hasher::*;
 pub use verification::*;
-pub use waitlist::*;
 
 // Other modules (the webhook payloads) declare their open enums with the same macro.
 pub(crate) use macros::open_enum;
