@@ -272,10 +272,10 @@ impl<'a> Types<'a> {
         doc: Option<String>,
         named: bool,
     ) -> Ty {
-        if let Some(r) = schema.get("$ref").and_then(Json::as_str) {
-            if let Some(c) = Self::component_name(r) {
-                return self.component(&names_unescape(c));
-            }
+        if let Some(r) = schema.get("$ref").and_then(Json::as_str)
+            && let Some(c) = Self::component_name(r)
+        {
+            return self.component(&names_unescape(c));
         }
         // allOf: one member is that member; several merge into one struct.
         let all_of = schema.at("allOf").as_array();
@@ -418,10 +418,8 @@ impl<'a> Types<'a> {
     ) -> Ty {
         let key =
             Self::shape_key("object", &Json::Object(props.to_vec())) + &format!("{required:?}");
-        if !named {
-            if let Some(existing) = self.shapes.get(&key) {
-                return Ty::Named(existing.clone());
-            }
+        if !named && let Some(existing) = self.shapes.get(&key) {
+            return Ty::Named(existing.clone());
         }
         let rust = if named {
             name.to_owned()
@@ -490,7 +488,7 @@ impl<'a> Types<'a> {
                 .unwrap_or_else(|| names::field(wire)),
             doc: field_doc(wire, &ty, deprecated),
             ty,
-            required,
+            required: required && !ov.is_some_and(|o| o.optional),
             nullable: self.nullable(prop),
             patch: ov.is_some_and(|o| o.patch),
             deprecated,
@@ -509,10 +507,10 @@ impl<'a> Types<'a> {
         named: bool,
     ) -> Ty {
         let key = format!("enum:{values:?}");
-        if let Some(existing) = self.shapes.get(&key) {
-            if !named {
-                return Ty::Named(existing.clone());
-            }
+        if let Some(existing) = self.shapes.get(&key)
+            && !named
+        {
+            return Ty::Named(existing.clone());
         }
         let rust = if named {
             name.to_owned()
@@ -553,10 +551,8 @@ impl<'a> Types<'a> {
             return distinct.remove(0);
         }
         let key = format!("union:{distinct:?}");
-        if !named {
-            if let Some(existing) = self.shapes.get(&key) {
-                return Ty::Named(existing.clone());
-            }
+        if !named && let Some(existing) = self.shapes.get(&key) {
+            return Ty::Named(existing.clone());
         }
         let rust = if named {
             name.to_owned()

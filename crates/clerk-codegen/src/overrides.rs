@@ -91,4 +91,7 @@ pub struct FieldOverride {
     pub secret: bool,
     /// The Rust field (and setter) name.
     pub rename: Option<String>,
+    /// Read as optional although the spec requires it: Clerk's own payloads leave it out.
+    #[serde(default)]
+    pub optional: bool,
 }

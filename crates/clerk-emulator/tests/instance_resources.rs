@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clerk_backend::models::{
     AllowlistIdentifier, BlocklistIdentifier, DeletedObject, EmailAddress, IdentifierType,
-    Invitation, InvitationStatus, PhoneNumber, Session, SessionToken, User, Verification,
+    Invitation, InvitationStatus, PhoneNumber, Session, SessionToken, User,
 };
 use clerk_backend::{Clerk, Error, Method};
 use data_encoding::BASE64URL_NOPAD;
@@ -358,7 +358,7 @@ async fn jwt_templates_are_managed_and_shape_template_tokens() {
     )
     .await;
     assert_eq!(token.object, "token");
-    let (header, payload) = decode_jwt(&token.jwt);
+    let (header, payload) = decode_jwt(token.jwt.expose());
     assert_eq!(header["alg"], "RS256");
     assert_eq!(header["typ"], "JWT");
     assert_eq!(header["kid"], emulator.instance_id());
@@ -407,7 +407,7 @@ async fn jwt_templates_are_managed_and_shape_template_tokens() {
         json!({"expires_in_seconds": 45}),
     )
     .await;
-    let (_, payload) = decode_jwt(&token.jwt);
+    let (_, payload) = decode_jwt(token.jwt.expose());
     let iat = payload["iat"].as_i64().unwrap();
     assert_eq!(payload["exp"].as_i64().unwrap() - iat, 45);
     assert_eq!(iat - payload["nbf"].as_i64().unwrap(), 5);
@@ -1117,7 +1117,7 @@ async fn email_addresses_are_added_verified_made_primary_and_removed() {
     assert!(spare.id.as_deref().is_some_and(|i| i.starts_with("idn_")));
     assert_eq!(spare.object, "email_address");
     assert!(!spare.reserved);
-    assert_eq!(spare.verification, Verification::Other(Value::Null));
+    assert_eq!(spare.verification, None);
     let user = get_user(&clerk, &ada.id).await;
     assert_eq!(user.email_addresses.len(), 2);
     assert_eq!(
@@ -1135,7 +1135,7 @@ async fn email_addresses_are_added_verified_made_primary_and_removed() {
                "primary": true, "notify_primary_email_address_changed": false}),
     )
     .await;
-    assert!(work.verification.is_verified());
+    assert!(work.is_verified());
     let user = get_user(&clerk, &ada.id).await;
     assert_eq!(user.primary_email_address_id, work.id);
 
@@ -1214,7 +1214,7 @@ async fn email_addresses_are_added_verified_made_primary_and_removed() {
         json!({"verified": true}),
     )
     .await;
-    assert!(verified.verification.is_verified());
+    assert!(verified.is_verified());
     let spare_path = format!("/v1/email_addresses/{}", spare.id.as_deref().unwrap());
     fails(
         &clerk,
@@ -1253,7 +1253,7 @@ async fn email_addresses_are_added_verified_made_primary_and_removed() {
     let first_path = format!("/v1/email_addresses/{first_primary}");
     let first: EmailAddress =
         ok(&clerk, Method::PATCH, &first_path, json!({"primary": true})).await;
-    assert!(first.verification.is_verified());
+    assert!(first.is_verified());
     assert_eq!(
         get_user(&clerk, &ada.id).await.primary_email_address_id,
         first.id
@@ -1274,7 +1274,7 @@ async fn email_addresses_are_added_verified_made_primary_and_removed() {
         json!({"verified": false}),
     )
     .await;
-    assert_eq!(unverified.verification, Verification::Other(Value::Null));
+    assert_eq!(unverified.verification, None);
     let user = get_user(&clerk, &ada.id).await;
     assert_eq!(user.primary_email_address_id, work.id);
     // Unverified, its address is free for others.
@@ -1361,7 +1361,7 @@ async fn email_addresses_are_added_verified_made_primary_and_removed() {
         json!({"email_address": "lovelace@example.com"}),
     )
     .await;
-    assert!(replaced.verification.is_verified());
+    assert!(replaced.is_verified());
     let user = get_user(&clerk, &ada.id).await;
     assert_eq!(user.email_addresses, vec![replaced.clone()]);
     assert_eq!(user.primary_email_address_id, replaced.id);
@@ -1382,7 +1382,7 @@ async fn email_addresses_are_added_verified_made_primary_and_removed() {
     )
     .await;
     assert!(reserved.reserved);
-    assert!(!reserved.verification.is_verified());
+    assert!(!reserved.is_verified());
     new_user(&clerk, json!({"email_address": ["lovelace@example.com"]})).await;
     fails(
         &clerk,
@@ -1401,7 +1401,7 @@ async fn email_addresses_are_added_verified_made_primary_and_removed() {
     )
     .await;
     assert!(!loose.reserved);
-    assert_eq!(loose.verification, Verification::Other(Value::Null));
+    assert_eq!(loose.verification, None);
     assert_eq!(
         get_user(&clerk, &ada.id).await.primary_email_address_id,
         loose.id
@@ -1472,7 +1472,7 @@ async fn phone_numbers_are_added_reserved_for_second_factor_and_replaced() {
     .await;
     assert!(spare.id.as_deref().is_some_and(|i| i.starts_with("idn_")));
     assert_eq!(spare.object, "phone_number");
-    assert_eq!(spare.verification, Verification::Other(Value::Null));
+    assert_eq!(spare.verification, None);
     assert_eq!(spare.reserved_for_second_factor, Some(false));
 
     let mfa: PhoneNumber = ok(
@@ -1577,7 +1577,7 @@ async fn phone_numbers_are_added_reserved_for_second_factor_and_replaced() {
         json!({"verified": true, "reserved_for_second_factor": true, "primary": true}),
     )
     .await;
-    assert!(spare.verification.is_verified());
+    assert!(spare.is_verified());
     assert_eq!(spare.reserved_for_second_factor, Some(true));
     assert_eq!(spare.default_second_factor, Some(false));
     assert_eq!(
@@ -1656,7 +1656,7 @@ async fn phone_numbers_are_added_reserved_for_second_factor_and_replaced() {
         json!({"phone_number": "+15555550160"}),
     )
     .await;
-    assert!(replaced.verification.is_verified());
+    assert!(replaced.is_verified());
     assert_eq!(replaced.reserved_for_second_factor, Some(false));
     let user = get_user(&clerk, &ada.id).await;
     assert_eq!(user.phone_numbers, vec![replaced.clone()]);

@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use super::{EmailAddress, Metadata, PhoneNumber, User, metadata_as};
+use super::{EmailAddress, Metadata, PhoneNumber, TotpVerification, User, Web3Wallet, metadata_as};
 
 impl User {
     /// The primary email address, if the user has one.
@@ -34,5 +34,33 @@ impl User {
     /// `unsafe_metadata` as your own type (an empty object when absent).
     pub fn unsafe_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         metadata_as(self.unsafe_metadata.as_ref().unwrap_or(&Metadata::new()))
+    }
+}
+
+impl EmailAddress {
+    /// Whether the address is verified.
+    pub fn is_verified(&self) -> bool {
+        self.verification.as_ref().is_some_and(|v| v.is_verified())
+    }
+}
+
+impl PhoneNumber {
+    /// Whether the number is verified.
+    pub fn is_verified(&self) -> bool {
+        self.verification.as_ref().is_some_and(|v| v.is_verified())
+    }
+}
+
+impl Web3Wallet {
+    /// Whether the wallet is verified.
+    pub fn is_verified(&self) -> bool {
+        self.verification.as_ref().is_some_and(|v| v.is_verified())
+    }
+}
+
+impl TotpVerification {
+    /// Whether the code was right (a success answer without `verified` means it was).
+    pub fn is_verified(&self) -> bool {
+        self.verified.unwrap_or(true)
     }
 }

@@ -1254,7 +1254,8 @@ pub struct Role {
     #[serde(default)]
     pub description: Option<String>,
     /// Is creator eligible (`is_creator_eligible`).
-    pub is_creator_eligible: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_creator_eligible: Option<bool>,
     /// Permissions (`permissions`).
     #[serde(default)]
     pub permissions: Vec<Permission>,
