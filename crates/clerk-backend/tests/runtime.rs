@@ -545,6 +545,45 @@ async fn the_raw_escape_hatch_reuses_auth_headers_retries_and_errors() {
 }
 
 #[tokio::test]
+async fn the_raw_escape_hatch_returns_bytes_as_sent_and_errors_as_errors() {
+    let (server, clerk) = setup().await;
+    let page = "<!DOCTYPE html><p>interstitial</p>";
+    expect("GET", "/v1/public/interstitial")
+        .respond_with(ResponseTemplate::new(200).set_body_raw(page.as_bytes(), "text/html"))
+        .mount(&server)
+        .await;
+    expect("GET", "/v1/missing")
+        .respond_with(clerk_error(
+            404,
+            "resource_not_found",
+            "not found",
+            "Resource not found",
+        ))
+        .mount(&server)
+        .await;
+
+    let (status, body) = clerk
+        .request(
+            Method::GET,
+            "/v1/public/interstitial?publishable_key=pk_test_x",
+        )
+        .send_bytes()
+        .await
+        .unwrap();
+    assert_eq!((status.as_u16(), &body[..]), (200, page.as_bytes()));
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_standard_headers(request);
+    assert_eq!(query(request), "publishable_key=pk_test_x");
+
+    let err = clerk
+        .request(Method::GET, "/v1/missing")
+        .send_bytes()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found() && err.operation().is_none(), "{err:?}");
+}
+
+#[tokio::test]
 async fn api_url_with_trailing_slash_and_prefix_and_user_agent_suffix() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -309,18 +309,25 @@ fn identified(out: &mut String, name: &str, fields: &[Field]) {
 }
 
 fn model_enum(out: &mut String, model: &Model, values: &[String]) {
+    // rustfmt leaves macro bodies alone: indent by hand.
     out.push_str("open_enum! {\n");
-    doc(out, &model.doc);
-    let _ = writeln!(out, "pub enum {} {{", model.name);
+    for line in model.doc.lines() {
+        let _ = writeln!(
+            out,
+            "    ///{}{line}",
+            if line.is_empty() { "" } else { " " }
+        );
+    }
+    let _ = writeln!(out, "    pub enum {} {{", model.name);
     let mut used = BTreeSet::new();
     for value in values {
         let mut v = names::variant(value);
         while !used.insert(v.clone()) || v == "Unknown" {
             v.push('_');
         }
-        let _ = writeln!(out, "/// `{value:?}`.\n{v} = {value:?},", value = value);
+        let _ = writeln!(out, "        /// `{value:?}`.\n        {v} = {value:?},");
     }
-    out.push_str("}\n}\n\n");
+    out.push_str("    }\n}\n\n");
 }
 
 fn model_union(

@@ -16,8 +16,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use super::error::{TokenReason, TokenVerificationError};
-use super::keys::RsaPublicKey;
-use crate::models::Jwks;
+use super::keys::{KeyError, RsaPublicKey};
 use crate::{Clerk, RetryPolicy};
 
 /// Keys older than this are not served even when refetching fails.
@@ -28,7 +27,7 @@ const FAILED_FETCH_BACKOFF: Duration = Duration::from_secs(5);
 
 #[derive(Default)]
 struct KeySet {
-    keys: HashMap<String, Result<Arc<RsaPublicKey>, String>>,
+    keys: HashMap<String, Result<Arc<RsaPublicKey>, KeyError>>,
     fetched_at: Option<Instant>,
     last_attempt: Option<Instant>,
     /// The last refetch an unknown `kid` caused; the cooldown counts from it.
@@ -177,9 +176,9 @@ impl JwksCache {
         // No retries: callers may be waiting, and the keys held are served meanwhile.
         let fetched = self
             .clerk
-            .request(reqwest::Method::GET, "/v1/jwks")
+            .jwks()
+            .get()
             .retry_policy(RetryPolicy::none())
-            .send::<Jwks>()
             .await;
         let now = Instant::now();
         let mut s = self.state.write().unwrap_or_else(|e| e.into_inner());
@@ -190,7 +189,7 @@ impl JwksCache {
         s.generation += 1;
         match fetched {
             Ok(jwks) => {
-                let keys: HashMap<String, Result<Arc<RsaPublicKey>, String>> = jwks
+                let keys: HashMap<String, Result<Arc<RsaPublicKey>, KeyError>> = jwks
                     .keys
                     .iter()
                     .filter(|k| k.kty == "RSA")
@@ -200,7 +199,7 @@ impl JwksCache {
                             (Some(n), Some(e)) => {
                                 RsaPublicKey::from_jwk_components(n, e).map(Arc::new)
                             }
-                            _ => Err("an RSA key without `n` or `e`".to_owned()),
+                            _ => Err(KeyError::from("an RSA key without `n` or `e`".to_owned())),
                         };
                         Some((kid, key))
                     })

@@ -52,23 +52,48 @@ impl std::fmt::Debug for RsaPublicKey {
     }
 }
 
+/// Why a public key was refused: what is wrong with it, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyError(String);
+
+impl KeyError {
+    fn new(message: impl Into<String>) -> KeyError {
+        KeyError(message.into())
+    }
+}
+
+impl std::fmt::Display for KeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+impl From<String> for KeyError {
+    fn from(message: String) -> KeyError {
+        KeyError(message)
+    }
+}
+
 impl RsaPublicKey {
     /// A key from its modulus and exponent (big-endian, as in a JWK after base64url).
-    pub fn from_components(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, String> {
+    pub fn from_components(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, KeyError> {
         let n = strip_leading_zeros(n);
         let e = strip_leading_zeros(e);
         let bits = bit_len(n);
         if !(2048..=8192).contains(&bits) {
-            return Err(format!(
+            return Err(KeyError(format!(
                 "RSA keys of {bits} bits are not accepted (2048 to 8192 bits are)"
-            ));
+            )));
         }
         if e.is_empty() || e.len() > 8 || e.last().is_some_and(|b| b & 1 == 0) || e == [1] {
-            return Err("the RSA public exponent is not valid".into());
+            return Err(KeyError::new("the RSA public exponent is not valid"));
         }
         let der = rsa_public_key_der(n, e);
         let parse = |alg| {
-            ParsedPublicKey::new(alg, &der).map_err(|e| format!("the RSA key is not valid: {e}"))
+            ParsedPublicKey::new(alg, &der)
+                .map_err(|e| KeyError(format!("the RSA key is not valid: {e}")))
         };
         Ok(RsaPublicKey {
             rs256: parse(&RSA_PKCS1_2048_8192_SHA256)?,
@@ -79,19 +104,19 @@ impl RsaPublicKey {
     }
 
     /// A key from a JWK's base64url `n` and `e`.
-    pub fn from_jwk_components(n: &str, e: &str) -> Result<RsaPublicKey, String> {
+    pub fn from_jwk_components(n: &str, e: &str) -> Result<RsaPublicKey, KeyError> {
         let n = URL_SAFE_NO_PAD
             .decode(n.trim_end_matches('='))
-            .map_err(|_| "the JWK's `n` is not base64url")?;
+            .map_err(|_| KeyError::new("the JWK's `n` is not base64url"))?;
         let e = URL_SAFE_NO_PAD
             .decode(e.trim_end_matches('='))
-            .map_err(|_| "the JWK's `e` is not base64url")?;
+            .map_err(|_| KeyError::new("the JWK's `e` is not base64url"))?;
         RsaPublicKey::from_components(&n, &e)
     }
 
     /// A key from a PEM `PUBLIC KEY`, with or without its `-----BEGIN/END-----` lines, line
     /// breaks, spaces, or escaped `\n`s (as environment variables often hold it).
-    pub fn from_pem(pem: &str) -> Result<RsaPublicKey, String> {
+    pub fn from_pem(pem: &str) -> Result<RsaPublicKey, KeyError> {
         let body: String = pem
             .replace("\\n", "\n")
             .lines()
@@ -101,11 +126,11 @@ impl RsaPublicKey {
             .filter(|c| !c.is_whitespace())
             .collect();
         if body.is_empty() {
-            return Err("the PEM key is empty".into());
+            return Err(KeyError::new("the PEM key is empty"));
         }
         let der = STANDARD
             .decode(body.as_bytes())
-            .map_err(|_| "the PEM key is not base64".to_owned())?;
+            .map_err(|_| KeyError::new("the PEM key is not base64"))?;
         let (n, e) = parse_spki_rsa(&der)?;
         RsaPublicKey::from_components(n, e)
     }
@@ -265,6 +290,7 @@ mod tests {
         assert!(
             RsaPublicKey::from_components(&[0xff; 128], &[1, 0, 1])
                 .unwrap_err()
+                .to_string()
                 .contains("1024 bits")
         );
         assert!(RsaPublicKey::from_components(&[0xff; 256], &[2]).is_err());

@@ -27,18 +27,22 @@
 mod claims;
 mod error;
 mod jwks;
+mod jwt;
 mod keys;
 mod request;
+mod token_kind;
 mod verifier;
 
 pub use claims::{ActorClaims, OrganizationClaims, SessionClaims};
 pub use error::{TokenReason, TokenVerificationError};
-pub use keys::{Algorithm, RsaPublicKey};
-pub use request::{
-    AuthState, MachineAuth, SignedOut, TokenKind, classify_token, token_from_headers,
-    tokens_from_headers,
+pub use jwt::{
+    M2M_TOKEN_CATEGORY, MAX_TOKEN_LENGTH, SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY,
 };
+pub use keys::{Algorithm, KeyError, RsaPublicKey};
+pub use request::{
+    AuthState, MachineAuth, SignedOut, classify_token, token_from_headers, tokens_from_headers,
+};
+pub use token_kind::TokenKind;
 pub use verifier::{
-    DEFAULT_CLOCK_SKEW, DEFAULT_TOKEN_CACHE_SIZE, M2M_TOKEN_CATEGORY, MAX_TOKEN_LENGTH,
-    SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY, TokenVerifier, TokenVerifierBuilder,
+    DEFAULT_CLOCK_SKEW, DEFAULT_TOKEN_CACHE_SIZE, TokenVerifier, TokenVerifierBuilder,
 };

@@ -7,40 +7,13 @@ use serde_json::Value;
 
 use super::claims::SessionClaims;
 use super::error::{TokenReason, TokenVerificationError};
-use super::verifier::{
-    M2M_TOKEN_CATEGORY, TokenVerifier, check_times, now_secs, parse, peek_payload,
-};
+use super::jwt::{M2M_TOKEN_CATEGORY, check_times, now_secs, parse, peek_payload};
+use super::token_kind::TokenKind;
+use super::verifier::TokenVerifier;
+use crate::models::OAuthAccessTokenVerification;
 
 /// The longest opaque machine token sent to Clerk for verification.
 const MAX_OPAQUE_TOKEN_LENGTH: usize = 256;
-
-/// The kinds of tokens a request can carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[non_exhaustive]
-pub enum TokenKind {
-    /// A session token (JWT) from a signed-in browser or app.
-    SessionToken,
-    /// An API key (`ak_...`), verified through the Backend API.
-    ApiKey,
-    /// A machine-to-machine token: opaque (`mt_...`, verified through the Backend API) or a
-    /// JWT whose `sub` is a machine (`mch_...`, verified locally).
-    M2mToken,
-    /// An OAuth access token: opaque (`oat_...`, verified through the Backend API) or a JWT
-    /// of type `at+jwt` (verified locally).
-    OAuthToken,
-}
-
-impl TokenKind {
-    /// Clerk's name for the kind.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            TokenKind::SessionToken => "session_token",
-            TokenKind::ApiKey => "api_key",
-            TokenKind::M2mToken => "m2m_token",
-            TokenKind::OAuthToken => "oauth_token",
-        }
-    }
-}
 
 /// A verified machine token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -230,26 +203,18 @@ struct MachineClaims {
 }
 
 /// The answer of the Backend API's machine-token verify endpoints (the fields they share).
-#[derive(Deserialize)]
+/// What the three verify endpoints say of a machine token, in one shape.
+#[derive(Default)]
 struct VerifiedMachineToken {
-    #[serde(default)]
     id: Option<String>,
-    #[serde(default)]
     subject: Option<String>,
-    #[serde(default)]
     scopes: Option<Vec<String>>,
-    #[serde(default)]
     claims: Option<Value>,
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     client_id: Option<String>,
-    #[serde(default)]
     revoked: bool,
-    #[serde(default)]
     expired: bool,
     /// `false` for an expired OAuth JWT (the endpoint's other answer shape).
-    #[serde(default)]
     active: Option<bool>,
 }
 
@@ -391,40 +356,79 @@ impl TokenVerifier {
                 "verifying machine tokens needs a Clerk client (TokenVerifierBuilder::clerk)",
             ));
         };
-        let (path, body) = match kind {
-            TokenKind::ApiKey => (
-                "/v1/api_keys/verify",
-                serde_json::json!({ "secret": token }),
-            ),
-            TokenKind::M2mToken => (
-                "/v1/m2m_tokens/verify",
-                serde_json::json!({ "token": token }),
-            ),
-            _ => (
-                "/v1/oauth_applications/access_tokens/verify",
-                serde_json::json!({ "access_token": token }),
-            ),
-        };
         // No retries: a caller could otherwise spend the instance's rate limit many times over.
-        let answer: VerifiedMachineToken = clerk
-            .request(reqwest::Method::POST, path)
-            .json(&body)
-            .retry_policy(crate::RetryPolicy::none())
-            .send()
-            .await
-            .map_err(|e| {
-                let reason = if e.is_not_found() || e.status().is_some_and(|s| s.as_u16() == 400) {
-                    TokenReason::TokenInvalid
-                } else if e.is_unauthorized() {
-                    TokenReason::SecretKeyInvalid
-                } else {
-                    TokenReason::TokenVerificationFailed
-                };
-                TokenVerificationError::new(
-                    reason,
-                    format!("the {} was not verified: {e}", kind.as_str()),
-                )
-            })?;
+        let none = crate::RetryPolicy::none;
+        let answer = match kind {
+            TokenKind::ApiKey => clerk
+                .api_keys()
+                .verify(token)
+                .retry_policy(none())
+                .await
+                .map(|k| VerifiedMachineToken {
+                    id: Some(k.id),
+                    subject: Some(k.subject),
+                    scopes: Some(k.scopes),
+                    claims: k.claims,
+                    name: Some(k.name),
+                    client_id: None,
+                    revoked: k.revoked,
+                    expired: k.expired,
+                    active: None,
+                }),
+            TokenKind::M2mToken => clerk
+                .m2m()
+                .verify_token(token)
+                .retry_policy(none())
+                .await
+                .map(|t| VerifiedMachineToken {
+                    id: Some(t.id),
+                    subject: Some(t.subject),
+                    scopes: t.scopes,
+                    claims: t.claims,
+                    name: None,
+                    client_id: None,
+                    revoked: t.revoked,
+                    expired: t.expired,
+                    active: None,
+                }),
+            _ => clerk
+                .oauth_access_tokens()
+                .verify()
+                .access_token(token)
+                .retry_policy(none())
+                .await
+                .map(|answer| match answer {
+                    OAuthAccessTokenVerification::IdpOAuthAccessToken(t) => VerifiedMachineToken {
+                        id: Some(t.id),
+                        subject: Some(t.subject),
+                        scopes: Some(t.scopes),
+                        claims: None,
+                        name: None,
+                        client_id: Some(t.client_id),
+                        revoked: t.revoked,
+                        expired: t.expired,
+                        active: None,
+                    },
+                    // `{"active": false}`, or a shape this SDK does not know: not a live token.
+                    _ => VerifiedMachineToken {
+                        active: Some(false),
+                        ..VerifiedMachineToken::default()
+                    },
+                }),
+        }
+        .map_err(|e| {
+            let reason = if e.is_not_found() || e.status().is_some_and(|s| s.as_u16() == 400) {
+                TokenReason::TokenInvalid
+            } else if e.is_unauthorized() {
+                TokenReason::SecretKeyInvalid
+            } else {
+                TokenReason::TokenVerificationFailed
+            };
+            TokenVerificationError::new(
+                reason,
+                format!("the {} was not verified: {e}", kind.as_str()),
+            )
+        })?;
         if answer.revoked {
             return Err(TokenVerificationError::new(
                 TokenReason::TokenInvalid,

@@ -52,15 +52,15 @@ impl Identified for BillingPrice {
 }
 
 open_enum! {
-/// From the spec schema `BillingPriceResponse`, property `supported_billing_periods`.
-pub enum BillingPriceSupportedBillingPeriods {
-/// `"month"`.
-Month = "month",
-/// `"annual"`.
-Annual = "annual",
-/// `"both"`.
-Both = "both",
-}
+    /// From the spec schema `BillingPriceResponse`, property `supported_billing_periods`.
+    pub enum BillingPriceSupportedBillingPeriods {
+        /// `"month"`.
+        Month = "month",
+        /// `"annual"`.
+        Annual = "annual",
+        /// `"both"`.
+        Both = "both",
+    }
 }
 
 /// From the spec schema `CreateBillingPriceRequest`.
@@ -226,15 +226,15 @@ pub struct CommercePaymentSource {
 }
 
 open_enum! {
-/// From the spec schema `CommercePaymentSourceResponse`, property `payment_method`.
-pub enum CommercePaymentSourcePaymentMethod {
-/// `"card"`.
-Card = "card",
-/// `"apple_pay"`.
-ApplePay = "apple_pay",
-/// `"google_pay"`.
-GooglePay = "google_pay",
-}
+    /// From the spec schema `CommercePaymentSourceResponse`, property `payment_method`.
+    pub enum CommercePaymentSourcePaymentMethod {
+        /// `"card"`.
+        Card = "card",
+        /// `"apple_pay"`.
+        ApplePay = "apple_pay",
+        /// `"google_pay"`.
+        GooglePay = "google_pay",
+    }
 }
 
 /// From the spec schema `CommercePayerResponse-2`.
@@ -344,21 +344,21 @@ pub struct BillingSubscriptionItem {
 }
 
 open_enum! {
-/// From the spec schema `CommerceSubscriptionItem-2`, property `status`.
-pub enum BillingSubscriptionItemStatus {
-/// `"active"`.
-Active = "active",
-/// `"ended"`.
-Ended = "ended",
-/// `"past_due"`.
-PastDue = "past_due",
-/// `"upcoming"`.
-Upcoming = "upcoming",
-/// `"incomplete"`.
-Incomplete = "incomplete",
-/// `"abandoned"`.
-Abandoned = "abandoned",
-}
+    /// From the spec schema `CommerceSubscriptionItem-2`, property `status`.
+    pub enum BillingSubscriptionItemStatus {
+        /// `"active"`.
+        Active = "active",
+        /// `"ended"`.
+        Ended = "ended",
+        /// `"past_due"`.
+        PastDue = "past_due",
+        /// `"upcoming"`.
+        Upcoming = "upcoming",
+        /// `"incomplete"`.
+        Incomplete = "incomplete",
+        /// `"abandoned"`.
+        Abandoned = "abandoned",
+    }
 }
 
 /// From the spec schema `PriceTransitionRequest`.
@@ -397,25 +397,25 @@ pub struct CommercePriceTransitionDetails {
 }
 
 open_enum! {
-/// From the spec schema `CommercePriceTransitionDetails`, property `effective_mode`.
-pub enum CommercePriceTransitionDetailsEffectiveMode {
-/// `"immediate"`.
-Immediate = "immediate",
-/// `"end_of_period"`.
-EndOfPeriod = "end_of_period",
-}
+    /// From the spec schema `CommercePriceTransitionDetails`, property `effective_mode`.
+    pub enum CommercePriceTransitionDetailsEffectiveMode {
+        /// `"immediate"`.
+        Immediate = "immediate",
+        /// `"end_of_period"`.
+        EndOfPeriod = "end_of_period",
+    }
 }
 
 open_enum! {
-/// From the spec schema `CommercePriceTransitionDetails`, property `previous_subscription_item_status`.
-pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-/// `"canceled"`.
-Canceled = "canceled",
-/// `"ended"`.
-Ended = "ended",
-/// `"abandoned"`.
-Abandoned = "abandoned",
-}
+    /// From the spec schema `CommercePriceTransitionDetails`, property `previous_subscription_item_status`.
+    pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+        /// `"canceled"`.
+        Canceled = "canceled",
+        /// `"ended"`.
+        Ended = "ended",
+        /// `"abandoned"`.
+        Abandoned = "abandoned",
+    }
 }
 
 /// From the spec schema `CommercePriceTransitionResponse`.
@@ -483,37 +483,37 @@ pub struct CommerceDiscountRedemption {
 }
 
 open_enum! {
-/// From the spec schema `CommerceDiscountRedemptionResponse`, property `source`.
-pub enum CommerceDiscountRedemptionSource {
-/// `"promotion"`.
-Promotion = "promotion",
-/// `"manual"`.
-Manual = "manual",
-/// `"promo_code"`.
-PromoCode = "promo_code",
-}
-}
-
-open_enum! {
-/// From the spec schema `CommerceDiscountRedemptionResponse`, property `effect`.
-pub enum CommerceDiscountRedemptionEffect {
-/// `"percentage"`.
-Percentage = "percentage",
-/// `"fixed_amount"`.
-FixedAmount = "fixed_amount",
-}
+    /// From the spec schema `CommerceDiscountRedemptionResponse`, property `source`.
+    pub enum CommerceDiscountRedemptionSource {
+        /// `"promotion"`.
+        Promotion = "promotion",
+        /// `"manual"`.
+        Manual = "manual",
+        /// `"promo_code"`.
+        PromoCode = "promo_code",
+    }
 }
 
 open_enum! {
-/// From the spec schema `CommerceDiscountRedemptionResponse`, property `status`.
-pub enum CommerceDiscountRedemptionStatus {
-/// `"active"`.
-Active = "active",
-/// `"exhausted"`.
-Exhausted = "exhausted",
-/// `"removed"`.
-Removed = "removed",
+    /// From the spec schema `CommerceDiscountRedemptionResponse`, property `effect`.
+    pub enum CommerceDiscountRedemptionEffect {
+        /// `"percentage"`.
+        Percentage = "percentage",
+        /// `"fixed_amount"`.
+        FixedAmount = "fixed_amount",
+    }
 }
+
+open_enum! {
+    /// From the spec schema `CommerceDiscountRedemptionResponse`, property `status`.
+    pub enum CommerceDiscountRedemptionStatus {
+        /// `"active"`.
+        Active = "active",
+        /// `"exhausted"`.
+        Exhausted = "exhausted",
+        /// `"removed"`.
+        Removed = "removed",
+    }
 }
 
 /// From the spec schema `BillingPaymentAttempt`.
@@ -582,15 +582,15 @@ impl Identified for BillingPaymentAttempt {
 }
 
 open_enum! {
-/// From the spec schema `BillingPaymentAttempt`, property `status`.
-pub enum BillingPaymentAttemptStatus {
-/// `"pending"`.
-Pending = "pending",
-/// `"paid"`.
-Paid = "paid",
-/// `"failed"`.
-Failed = "failed",
-}
+    /// From the spec schema `BillingPaymentAttempt`, property `status`.
+    pub enum BillingPaymentAttemptStatus {
+        /// `"pending"`.
+        Pending = "pending",
+        /// `"paid"`.
+        Paid = "paid",
+        /// `"failed"`.
+        Failed = "failed",
+    }
 }
 
 /// From the spec schema `BillingStatement`.
@@ -622,13 +622,13 @@ impl Identified for BillingStatement {
 }
 
 open_enum! {
-/// From the spec schema `BillingStatement`, property `status`.
-pub enum BillingStatementStatus {
-/// `"open"`.
-Open = "open",
-/// `"closed"`.
-Closed = "closed",
-}
+    /// From the spec schema `BillingStatement`, property `status`.
+    pub enum BillingStatementStatus {
+        /// `"open"`.
+        Open = "open",
+        /// `"closed"`.
+        Closed = "closed",
+    }
 }
 
 /// From the spec schema `BillingStatement`, property `totals`.
@@ -657,27 +657,27 @@ pub struct BillingStatementGroups {
 }
 
 open_enum! {
-/// From the request of `GetCommercePlanList`, query parameter `payer_type`.
-pub enum PayerType {
-/// `"user"`.
-User = "user",
-/// `"org"`.
-Org = "org",
-}
+    /// From the request of `GetCommercePlanList`, query parameter `payer_type`.
+    pub enum PayerType {
+        /// `"user"`.
+        User = "user",
+        /// `"org"`.
+        Org = "org",
+    }
 }
 
 open_enum! {
-/// From the request of `GetCommerceSubscriptionItemList`, query parameter `status`.
-pub enum SubscriptionItemStatusFilter {
-/// `"active"`.
-Active = "active",
-/// `"ended"`.
-Ended = "ended",
-/// `"past_due"`.
-PastDue = "past_due",
-/// `"upcoming"`.
-Upcoming = "upcoming",
-/// `"free_trial"`.
-FreeTrial = "free_trial",
-}
+    /// From the request of `GetCommerceSubscriptionItemList`, query parameter `status`.
+    pub enum SubscriptionItemStatusFilter {
+        /// `"active"`.
+        Active = "active",
+        /// `"ended"`.
+        Ended = "ended",
+        /// `"past_due"`.
+        PastDue = "past_due",
+        /// `"upcoming"`.
+        Upcoming = "upcoming",
+        /// `"free_trial"`.
+        FreeTrial = "free_trial",
+    }
 }

@@ -89,25 +89,25 @@ impl Identified for Session {
 }
 
 open_enum! {
-/// From the spec schema `Session`, property `status`.
-pub enum SessionStatus {
-/// `"active"`.
-Active = "active",
-/// `"revoked"`.
-Revoked = "revoked",
-/// `"ended"`.
-Ended = "ended",
-/// `"expired"`.
-Expired = "expired",
-/// `"removed"`.
-Removed = "removed",
-/// `"abandoned"`.
-Abandoned = "abandoned",
-/// `"replaced"`.
-Replaced = "replaced",
-/// `"pending"`.
-Pending = "pending",
-}
+    /// From the spec schema `Session`, property `status`.
+    pub enum SessionStatus {
+        /// `"active"`.
+        Active = "active",
+        /// `"revoked"`.
+        Revoked = "revoked",
+        /// `"ended"`.
+        Ended = "ended",
+        /// `"expired"`.
+        Expired = "expired",
+        /// `"removed"`.
+        Removed = "removed",
+        /// `"abandoned"`.
+        Abandoned = "abandoned",
+        /// `"replaced"`.
+        Replaced = "replaced",
+        /// `"pending"`.
+        Pending = "pending",
+    }
 }
 
 /// From the spec schema `IdentificationLink`.
@@ -533,25 +533,25 @@ pub struct CommercePaymentMethod {
 }
 
 open_enum! {
-/// From the spec schema `CommercePaymentMethodResponse`, property `payment_type`.
-pub enum CommercePaymentType {
-/// `"card"`.
-Card = "card",
-/// `"link"`.
-Link = "link",
-/// `"payer-credits"`.
-PayerCredits = "payer-credits",
-}
+    /// From the spec schema `CommercePaymentMethodResponse`, property `payment_type`.
+    pub enum CommercePaymentType {
+        /// `"card"`.
+        Card = "card",
+        /// `"link"`.
+        Link = "link",
+        /// `"payer-credits"`.
+        PayerCredits = "payer-credits",
+    }
 }
 
 open_enum! {
-/// From the spec schema `CommercePaymentMethodResponse`, property `status`.
-pub enum CommercePaymentMethodStatus {
-/// `"active"`.
-Active = "active",
-/// `"disconnected"`.
-Disconnected = "disconnected",
-}
+    /// From the spec schema `CommercePaymentMethodResponse`, property `status`.
+    pub enum CommercePaymentMethodStatus {
+        /// `"active"`.
+        Active = "active",
+        /// `"disconnected"`.
+        Disconnected = "disconnected",
+    }
 }
 
 /// From the spec schema `CommercePerUnitTotalTier`.
@@ -831,35 +831,35 @@ impl Identified for CommerceSubscriptionItem {
 }
 
 open_enum! {
-/// From the spec schema `CommerceSubscriptionItem`, property `status`.
-pub enum CommerceSubscriptionItemStatus {
-/// `"active"`.
-Active = "active",
-/// `"canceled"`.
-Canceled = "canceled",
-/// `"expired"`.
-Expired = "expired",
-/// `"ended"`.
-Ended = "ended",
-/// `"past_due"`.
-PastDue = "past_due",
-/// `"upcoming"`.
-Upcoming = "upcoming",
-/// `"incomplete"`.
-Incomplete = "incomplete",
-/// `"abandoned"`.
-Abandoned = "abandoned",
-}
+    /// From the spec schema `CommerceSubscriptionItem`, property `status`.
+    pub enum CommerceSubscriptionItemStatus {
+        /// `"active"`.
+        Active = "active",
+        /// `"canceled"`.
+        Canceled = "canceled",
+        /// `"expired"`.
+        Expired = "expired",
+        /// `"ended"`.
+        Ended = "ended",
+        /// `"past_due"`.
+        PastDue = "past_due",
+        /// `"upcoming"`.
+        Upcoming = "upcoming",
+        /// `"incomplete"`.
+        Incomplete = "incomplete",
+        /// `"abandoned"`.
+        Abandoned = "abandoned",
+    }
 }
 
 open_enum! {
-/// From the spec schema `CommerceSubscriptionItem`, property `plan_period`.
-pub enum CommercePlanPeriod {
-/// `"month"`.
-Month = "month",
-/// `"annual"`.
-Annual = "annual",
-}
+    /// From the spec schema `CommerceSubscriptionItem`, property `plan_period`.
+    pub enum CommercePlanPeriod {
+        /// `"month"`.
+        Month = "month",
+        /// `"annual"`.
+        Annual = "annual",
+    }
 }
 
 /// From the spec schema `CommerceSubscriptionNextPayment`.
@@ -912,21 +912,21 @@ pub struct CommerceSubscription {
 }
 
 open_enum! {
-/// From the spec schema `CommerceSubscription`, property `status`.
-pub enum CommerceSubscriptionStatus {
-/// `"active"`.
-Active = "active",
-/// `"past_due"`.
-PastDue = "past_due",
-/// `"canceled"`.
-Canceled = "canceled",
-/// `"ended"`.
-Ended = "ended",
-/// `"abandoned"`.
-Abandoned = "abandoned",
-/// `"incomplete"`.
-Incomplete = "incomplete",
-}
+    /// From the spec schema `CommerceSubscription`, property `status`.
+    pub enum CommerceSubscriptionStatus {
+        /// `"active"`.
+        Active = "active",
+        /// `"past_due"`.
+        PastDue = "past_due",
+        /// `"canceled"`.
+        Canceled = "canceled",
+        /// `"ended"`.
+        Ended = "ended",
+        /// `"abandoned"`.
+        Abandoned = "abandoned",
+        /// `"incomplete"`.
+        Incomplete = "incomplete",
+    }
 }
 
 /// From the spec schema `CommerceCreditBalanceResponse`.
@@ -957,13 +957,13 @@ pub struct AdjustCreditBalanceRequest {
 }
 
 open_enum! {
-/// From the spec schema `AdjustCreditBalanceRequest`, property `action`.
-pub enum CreditAdjustmentAction {
-/// `"increase"`.
-Increase = "increase",
-/// `"decrease"`.
-Decrease = "decrease",
-}
+    /// From the spec schema `AdjustCreditBalanceRequest`, property `action`.
+    pub enum CreditAdjustmentAction {
+        /// `"increase"`.
+        Increase = "increase",
+        /// `"decrease"`.
+        Decrease = "decrease",
+    }
 }
 
 /// From the spec schema `CommerceCreditLedgerResponse`.
@@ -1134,29 +1134,29 @@ impl Identified for Invitation {
 }
 
 open_enum! {
-/// From the spec schema `Invitation`, property `status`.
-pub enum InvitationStatus {
-/// `"pending"`.
-Pending = "pending",
-/// `"accepted"`.
-Accepted = "accepted",
-/// `"revoked"`.
-Revoked = "revoked",
-/// `"expired"`.
-Expired = "expired",
-}
+    /// From the spec schema `Invitation`, property `status`.
+    pub enum InvitationStatus {
+        /// `"pending"`.
+        Pending = "pending",
+        /// `"accepted"`.
+        Accepted = "accepted",
+        /// `"revoked"`.
+        Revoked = "revoked",
+        /// `"expired"`.
+        Expired = "expired",
+    }
 }
 
 open_enum! {
-/// From the spec schema `AllowlistIdentifier`, property `identifier_type`.
-pub enum IdentifierType {
-/// `"email_address"`.
-EmailAddress = "email_address",
-/// `"phone_number"`.
-PhoneNumber = "phone_number",
-/// `"web3_wallet"`.
-Web3Wallet = "web3_wallet",
-}
+    /// From the spec schema `AllowlistIdentifier`, property `identifier_type`.
+    pub enum IdentifierType {
+        /// `"email_address"`.
+        EmailAddress = "email_address",
+        /// `"phone_number"`.
+        PhoneNumber = "phone_number",
+        /// `"web3_wallet"`.
+        Web3Wallet = "web3_wallet",
+    }
 }
 
 /// From the spec schema `BlocklistIdentifiers`.
@@ -1170,15 +1170,15 @@ pub struct BlocklistIdentifierList {
 }
 
 open_enum! {
-/// From the spec schema `ActorToken`, property `status`.
-pub enum ActorTokenStatus {
-/// `"pending"`.
-Pending = "pending",
-/// `"accepted"`.
-Accepted = "accepted",
-/// `"revoked"`.
-Revoked = "revoked",
-}
+    /// From the spec schema `ActorToken`, property `status`.
+    pub enum ActorTokenStatus {
+        /// `"pending"`.
+        Pending = "pending",
+        /// `"accepted"`.
+        Accepted = "accepted",
+        /// `"revoked"`.
+        Revoked = "revoked",
+    }
 }
 
 /// From the spec schema `Domains`.
@@ -1302,15 +1302,15 @@ pub struct OAuthApplicationList {
 }
 
 open_enum! {
-/// From the spec schema `SAMLConnectionLoginHint`, property `mode`.
-pub enum SamlConnectionLoginHintMode {
-/// `"email_address"`.
-EmailAddress = "email_address",
-/// `"custom_attribute"`.
-CustomAttribute = "custom_attribute",
-/// `"off"`.
-Off = "off",
-}
+    /// From the spec schema `SAMLConnectionLoginHint`, property `mode`.
+    pub enum SamlConnectionLoginHintMode {
+        /// `"email_address"`.
+        EmailAddress = "email_address",
+        /// `"custom_attribute"`.
+        CustomAttribute = "custom_attribute",
+        /// `"off"`.
+        Off = "off",
+    }
 }
 
 /// From the spec schema `SAMLConnections`.
@@ -1502,13 +1502,13 @@ pub struct VerificationAttempt {
 }
 
 open_enum! {
-/// From the request of `ReplaceUserEmailAddress`, property `identification_status`.
-pub enum NewIdentificationStatus {
-/// `"verified"`.
-Verified = "verified",
-/// `"reserved"`.
-Reserved = "reserved",
-/// `"unverified"`.
-Unverified = "unverified",
-}
+    /// From the request of `ReplaceUserEmailAddress`, property `identification_status`.
+    pub enum NewIdentificationStatus {
+        /// `"verified"`.
+        Verified = "verified",
+        /// `"reserved"`.
+        Reserved = "reserved",
+        /// `"unverified"`.
+        Unverified = "unverified",
+    }
 }

@@ -205,25 +205,25 @@ impl Identified for EnterpriseConnectionTestRun {
 }
 
 open_enum! {
-/// From the spec schema `EnterpriseConnectionTestRun`, property `status`.
-pub enum EnterpriseConnectionTestRunStatus {
-/// `"pending"`.
-Pending = "pending",
-/// `"success"`.
-Success = "success",
-/// `"failed"`.
-Failed = "failed",
-}
+    /// From the spec schema `EnterpriseConnectionTestRun`, property `status`.
+    pub enum EnterpriseConnectionTestRunStatus {
+        /// `"pending"`.
+        Pending = "pending",
+        /// `"success"`.
+        Success = "success",
+        /// `"failed"`.
+        Failed = "failed",
+    }
 }
 
 open_enum! {
-/// From the spec schema `EnterpriseConnectionTestRun`, property `connection_type`.
-pub enum EnterpriseConnectionTestRunConnectionType {
-/// `"saml"`.
-Saml = "saml",
-/// `"oauth"`.
-OAuth = "oauth",
-}
+    /// From the spec schema `EnterpriseConnectionTestRun`, property `connection_type`.
+    pub enum EnterpriseConnectionTestRunConnectionType {
+        /// `"saml"`.
+        Saml = "saml",
+        /// `"oauth"`.
+        OAuth = "oauth",
+    }
 }
 
 /// From the spec schema `EnterpriseConnectionTestRun`, property `logs`.
@@ -277,23 +277,23 @@ pub struct EnterpriseConnectionTestRunResponse {
 }
 
 open_enum! {
-/// From the request of `CreateEnterpriseConnection`, property `provider`.
-pub enum EnterpriseConnectionProvider {
-/// `"saml_custom"`.
-SamlCustom = "saml_custom",
-/// `"saml_okta"`.
-SamlOkta = "saml_okta",
-/// `"saml_google"`.
-SamlGoogle = "saml_google",
-/// `"saml_microsoft"`.
-SamlMicrosoft = "saml_microsoft",
-/// `"oidc_custom"`.
-OidcCustom = "oidc_custom",
-/// `"oidc_github_enterprise"`.
-OidcGithubEnterprise = "oidc_github_enterprise",
-/// `"oidc_gitlab"`.
-OidcGitlab = "oidc_gitlab",
-}
+    /// From the request of `CreateEnterpriseConnection`, property `provider`.
+    pub enum EnterpriseConnectionProvider {
+        /// `"saml_custom"`.
+        SamlCustom = "saml_custom",
+        /// `"saml_okta"`.
+        SamlOkta = "saml_okta",
+        /// `"saml_google"`.
+        SamlGoogle = "saml_google",
+        /// `"saml_microsoft"`.
+        SamlMicrosoft = "saml_microsoft",
+        /// `"oidc_custom"`.
+        OidcCustom = "oidc_custom",
+        /// `"oidc_github_enterprise"`.
+        OidcGithubEnterprise = "oidc_github_enterprise",
+        /// `"oidc_gitlab"`.
+        OidcGitlab = "oidc_gitlab",
+    }
 }
 
 /// From the request of `CreateEnterpriseConnection`, property `saml`.

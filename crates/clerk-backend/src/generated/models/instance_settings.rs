@@ -125,25 +125,25 @@ pub struct OrganizationSettings {
 }
 
 open_enum! {
-/// From the spec schema `OrganizationSettings`, property `domains_enrollment_modes`.
-pub enum OrganizationSettingsDomainsEnrollmentModes {
-/// `"manual_invitation"`.
-ManualInvitation = "manual_invitation",
-/// `"automatic_invitation"`.
-AutomaticInvitation = "automatic_invitation",
-/// `"automatic_suggestion"`.
-AutomaticSuggestion = "automatic_suggestion",
-}
+    /// From the spec schema `OrganizationSettings`, property `domains_enrollment_modes`.
+    pub enum OrganizationSettingsDomainsEnrollmentModes {
+        /// `"manual_invitation"`.
+        ManualInvitation = "manual_invitation",
+        /// `"automatic_invitation"`.
+        AutomaticInvitation = "automatic_invitation",
+        /// `"automatic_suggestion"`.
+        AutomaticSuggestion = "automatic_suggestion",
+    }
 }
 
 open_enum! {
-/// From the request of `UpdateInstance`, property `preferred_sign_in_strategy_when_password_required`.
-pub enum PreferredSignInStrategy {
-/// `"password"`.
-Password = "password",
-/// `"otp"`.
-Otp = "otp",
-/// `""`.
-Empty = "",
-}
+    /// From the request of `UpdateInstance`, property `preferred_sign_in_strategy_when_password_required`.
+    pub enum PreferredSignInStrategy {
+        /// `"password"`.
+        Password = "password",
+        /// `"otp"`.
+        Otp = "otp",
+        /// `""`.
+        Empty = "",
+    }
 }

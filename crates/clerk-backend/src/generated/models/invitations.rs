@@ -10,13 +10,13 @@ use crate::models::*;
 use crate::paginate::Identified;
 
 open_enum! {
-/// From the request of `CreateInvitation`, property `template_slug`.
-pub enum InvitationTemplateSlug {
-/// `"invitation"`.
-Invitation = "invitation",
-/// `"waitlist_invitation"`.
-WaitlistInvitation = "waitlist_invitation",
-}
+    /// From the request of `CreateInvitation`, property `template_slug`.
+    pub enum InvitationTemplateSlug {
+        /// `"invitation"`.
+        Invitation = "invitation",
+        /// `"waitlist_invitation"`.
+        WaitlistInvitation = "waitlist_invitation",
+    }
 }
 
 /// From the request of `CreateBulkInvitations`.

@@ -50,13 +50,13 @@ impl Identified for M2mToken {
 }
 
 open_enum! {
-/// From the request of `createM2MToken`, property `token_format`.
-pub enum M2mTokenFormat {
-/// `"opaque"`.
-Opaque = "opaque",
-/// `"jwt"`.
-Jwt = "jwt",
-}
+    /// From the request of `createM2MToken`, property `token_format`.
+    pub enum M2mTokenFormat {
+        /// `"opaque"`.
+        Opaque = "opaque",
+        /// `"jwt"`.
+        Jwt = "jwt",
+    }
 }
 
 /// From the response of `createM2MToken`.

@@ -72,37 +72,37 @@ impl Identified for OrganizationDomain {
 }
 
 open_enum! {
-/// From the spec schema `OrganizationDomain`, property `enrollment_mode`.
-pub enum OrganizationDomainEnrollmentMode {
-/// `"manual_invitation"`.
-ManualInvitation = "manual_invitation",
-/// `"automatic_invitation"`.
-AutomaticInvitation = "automatic_invitation",
-/// `"automatic_suggestion"`.
-AutomaticSuggestion = "automatic_suggestion",
-/// `"enterprise_sso"`.
-EnterpriseSso = "enterprise_sso",
-}
+    /// From the spec schema `OrganizationDomain`, property `enrollment_mode`.
+    pub enum OrganizationDomainEnrollmentMode {
+        /// `"manual_invitation"`.
+        ManualInvitation = "manual_invitation",
+        /// `"automatic_invitation"`.
+        AutomaticInvitation = "automatic_invitation",
+        /// `"automatic_suggestion"`.
+        AutomaticSuggestion = "automatic_suggestion",
+        /// `"enterprise_sso"`.
+        EnterpriseSso = "enterprise_sso",
+    }
 }
 
 open_enum! {
-/// From the request of `ListAllOrganizationDomains`, query parameter `enrollment_mode`.
-pub enum EnrollmentModeFilter {
-/// `"manual_invitation"`.
-ManualInvitation = "manual_invitation",
-/// `"automatic_invitation"`.
-AutomaticInvitation = "automatic_invitation",
-/// `"automatic_suggestion"`.
-AutomaticSuggestion = "automatic_suggestion",
-/// `"enterprise_sso"`.
-EnterpriseSso = "enterprise_sso",
-/// `"-manual_invitation"`.
-ExcludeManualInvitation = "-manual_invitation",
-/// `"-automatic_invitation"`.
-ExcludeAutomaticInvitation = "-automatic_invitation",
-/// `"-automatic_suggestion"`.
-ExcludeAutomaticSuggestion = "-automatic_suggestion",
-/// `"-enterprise_sso"`.
-ExcludeEnterpriseSso = "-enterprise_sso",
-}
+    /// From the request of `ListAllOrganizationDomains`, query parameter `enrollment_mode`.
+    pub enum EnrollmentModeFilter {
+        /// `"manual_invitation"`.
+        ManualInvitation = "manual_invitation",
+        /// `"automatic_invitation"`.
+        AutomaticInvitation = "automatic_invitation",
+        /// `"automatic_suggestion"`.
+        AutomaticSuggestion = "automatic_suggestion",
+        /// `"enterprise_sso"`.
+        EnterpriseSso = "enterprise_sso",
+        /// `"-manual_invitation"`.
+        ExcludeManualInvitation = "-manual_invitation",
+        /// `"-automatic_invitation"`.
+        ExcludeAutomaticInvitation = "-automatic_invitation",
+        /// `"-automatic_suggestion"`.
+        ExcludeAutomaticSuggestion = "-automatic_suggestion",
+        /// `"-enterprise_sso"`.
+        ExcludeEnterpriseSso = "-enterprise_sso",
+    }
 }

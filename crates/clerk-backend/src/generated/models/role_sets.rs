@@ -115,13 +115,13 @@ impl Identified for RoleSet {
 }
 
 open_enum! {
-/// From the spec schema `RoleSet`, property `type`.
-pub enum RoleSetType {
-/// `"initial"`.
-Initial = "initial",
-/// `"custom"`.
-Custom = "custom",
-}
+    /// From the spec schema `RoleSet`, property `type`.
+    pub enum RoleSetType {
+        /// `"initial"`.
+        Initial = "initial",
+        /// `"custom"`.
+        Custom = "custom",
+    }
 }
 
 /// From the spec schema `ReassignmentMappings`.

@@ -122,15 +122,15 @@ impl Identified for SamlConnection {
 }
 
 open_enum! {
-/// From the request of `CreateSAMLConnection`, property `provider`.
-pub enum SamlConnectionProvider {
-/// `"saml_custom"`.
-SamlCustom = "saml_custom",
-/// `"saml_okta"`.
-SamlOkta = "saml_okta",
-/// `"saml_google"`.
-SamlGoogle = "saml_google",
-/// `"saml_microsoft"`.
-SamlMicrosoft = "saml_microsoft",
-}
+    /// From the request of `CreateSAMLConnection`, property `provider`.
+    pub enum SamlConnectionProvider {
+        /// `"saml_custom"`.
+        SamlCustom = "saml_custom",
+        /// `"saml_okta"`.
+        SamlOkta = "saml_okta",
+        /// `"saml_google"`.
+        SamlGoogle = "saml_google",
+        /// `"saml_microsoft"`.
+        SamlMicrosoft = "saml_microsoft",
+    }
 }

@@ -71,33 +71,33 @@ impl Serialize for SessionRefresh {
 }
 
 open_enum! {
-/// From the request of `GetSessionList`, query parameter `status`.
-pub enum SessionStatusFilter {
-/// `"abandoned"`.
-Abandoned = "abandoned",
-/// `"active"`.
-Active = "active",
-/// `"ended"`.
-Ended = "ended",
-/// `"expired"`.
-Expired = "expired",
-/// `"removed"`.
-Removed = "removed",
-/// `"replaced"`.
-Replaced = "replaced",
-/// `"revoked"`.
-Revoked = "revoked",
-}
+    /// From the request of `GetSessionList`, query parameter `status`.
+    pub enum SessionStatusFilter {
+        /// `"abandoned"`.
+        Abandoned = "abandoned",
+        /// `"active"`.
+        Active = "active",
+        /// `"ended"`.
+        Ended = "ended",
+        /// `"expired"`.
+        Expired = "expired",
+        /// `"removed"`.
+        Removed = "removed",
+        /// `"replaced"`.
+        Replaced = "replaced",
+        /// `"revoked"`.
+        Revoked = "revoked",
+    }
 }
 
 open_enum! {
-/// From the request of `RefreshSession`, property `format`.
-pub enum RefreshSessionFormat {
-/// `"token"`.
-Token = "token",
-/// `"cookie"`.
-Cookie = "cookie",
-}
+    /// From the request of `RefreshSession`, property `format`.
+    pub enum RefreshSessionFormat {
+        /// `"token"`.
+        Token = "token",
+        /// `"cookie"`.
+        Cookie = "cookie",
+    }
 }
 
 /// From the response of `CreateSessionToken`.

@@ -21,15 +21,15 @@ pub struct SignUpVerification {
 }
 
 open_enum! {
-/// From the spec schema `SignUpVerification`, property `next_action`.
-pub enum SignUpVerificationNextAction {
-/// `"needs_prepare"`.
-NeedsPrepare = "needs_prepare",
-/// `"needs_attempt"`.
-NeedsAttempt = "needs_attempt",
-/// `""`.
-Empty = "",
-}
+    /// From the spec schema `SignUpVerification`, property `next_action`.
+    pub enum SignUpVerificationNextAction {
+        /// `"needs_prepare"`.
+        NeedsPrepare = "needs_prepare",
+        /// `"needs_attempt"`.
+        NeedsAttempt = "needs_attempt",
+        /// `""`.
+        Empty = "",
+    }
 }
 
 /// From the spec schema `SignUpVerifications`.
@@ -123,13 +123,13 @@ pub struct SignUp {
 }
 
 open_enum! {
-/// From the spec schema `SignUp`, property `status`.
-pub enum SignUpStatus {
-/// `"missing_requirements"`.
-MissingRequirements = "missing_requirements",
-/// `"complete"`.
-Complete = "complete",
-/// `"abandoned"`.
-Abandoned = "abandoned",
-}
+    /// From the spec schema `SignUp`, property `status`.
+    pub enum SignUpStatus {
+        /// `"missing_requirements"`.
+        MissingRequirements = "missing_requirements",
+        /// `"complete"`.
+        Complete = "complete",
+        /// `"abandoned"`.
+        Abandoned = "abandoned",
+    }
 }

@@ -99,15 +99,15 @@ pub struct ExternalAccount {
 }
 
 open_enum! {
-/// From the spec schema `ExternalAccountWithVerification`, property `object`.
-pub enum ExternalAccountObject {
-/// `"external_account"`.
-ExternalAccount = "external_account",
-/// `"facebook_account"`.
-FacebookAccount = "facebook_account",
-/// `"google_account"`.
-GoogleAccount = "google_account",
-}
+    /// From the spec schema `ExternalAccountWithVerification`, property `object`.
+    pub enum ExternalAccountObject {
+        /// `"external_account"`.
+        ExternalAccount = "external_account",
+        /// `"facebook_account"`.
+        FacebookAccount = "facebook_account",
+        /// `"google_account"`.
+        GoogleAccount = "google_account",
+    }
 }
 
 /// From the spec schema `SAMLAccountConnection`.
@@ -259,13 +259,13 @@ pub struct EnterpriseAccount {
 }
 
 open_enum! {
-/// From the spec schema `EnterpriseAccount`, property `protocol`.
-pub enum EnterpriseAccountProtocol {
-/// `"oauth"`.
-OAuth = "oauth",
-/// `"saml"`.
-Saml = "saml",
-}
+    /// From the spec schema `EnterpriseAccount`, property `protocol`.
+    pub enum EnterpriseAccountProtocol {
+        /// `"oauth"`.
+        OAuth = "oauth",
+        /// `"saml"`.
+        Saml = "saml",
+    }
 }
 
 /// From the spec schema `SCIMUserMetadata`.
@@ -504,33 +504,33 @@ impl Identified for TrustedDevice {
 }
 
 open_enum! {
-/// From the spec schema `TrustedDevice`, property `platform`.
-pub enum TrustedDevicePlatform {
-/// `"ios"`.
-Ios = "ios",
-/// `"android"`.
-Android = "android",
-}
-}
-
-open_enum! {
-/// From the spec schema `TrustedDevice`, property `status`.
-pub enum TrustedDeviceStatus {
-/// `"active"`.
-Active = "active",
-/// `"revoked"`.
-Revoked = "revoked",
-}
+    /// From the spec schema `TrustedDevice`, property `platform`.
+    pub enum TrustedDevicePlatform {
+        /// `"ios"`.
+        Ios = "ios",
+        /// `"android"`.
+        Android = "android",
+    }
 }
 
 open_enum! {
-/// From the request of `CreateUser`, property `email_address_identification_status`.
-pub enum IdentificationStatus {
-/// `"verified"`.
-Verified = "verified",
-/// `"reserved"`.
-Reserved = "reserved",
+    /// From the spec schema `TrustedDevice`, property `status`.
+    pub enum TrustedDeviceStatus {
+        /// `"active"`.
+        Active = "active",
+        /// `"revoked"`.
+        Revoked = "revoked",
+    }
 }
+
+open_enum! {
+    /// From the request of `CreateUser`, property `email_address_identification_status`.
+    pub enum IdentificationStatus {
+        /// `"verified"`.
+        Verified = "verified",
+        /// `"reserved"`.
+        Reserved = "reserved",
+    }
 }
 
 /// From the response of `VerifyPassword`.
@@ -553,13 +553,13 @@ pub struct TotpVerification {
 }
 
 open_enum! {
-/// From the response of `VerifyTOTP`, property `code_type`.
-pub enum TotpCodeType {
-/// `"totp"`.
-Totp = "totp",
-/// `"backup_code"`.
-BackupCode = "backup_code",
-}
+    /// From the response of `VerifyTOTP`, property `code_type`.
+    pub enum TotpCodeType {
+        /// `"totp"`.
+        Totp = "totp",
+        /// `"backup_code"`.
+        BackupCode = "backup_code",
+    }
 }
 
 /// From the response of `DisableMFA`.

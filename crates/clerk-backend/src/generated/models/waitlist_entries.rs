@@ -39,31 +39,31 @@ impl Identified for WaitlistEntry {
 }
 
 open_enum! {
-/// From the spec schema `WaitlistEntry`, property `status`.
-pub enum WaitlistEntryStatus {
-/// `"pending"`.
-Pending = "pending",
-/// `"invited"`.
-Invited = "invited",
-/// `"rejected"`.
-Rejected = "rejected",
-/// `"completed"`.
-Completed = "completed",
-}
+    /// From the spec schema `WaitlistEntry`, property `status`.
+    pub enum WaitlistEntryStatus {
+        /// `"pending"`.
+        Pending = "pending",
+        /// `"invited"`.
+        Invited = "invited",
+        /// `"rejected"`.
+        Rejected = "rejected",
+        /// `"completed"`.
+        Completed = "completed",
+    }
 }
 
 open_enum! {
-/// From the request of `ListWaitlistEntries`, query parameter `status`.
-pub enum WaitlistEntryStatusFilter {
-/// `"pending"`.
-Pending = "pending",
-/// `"invited"`.
-Invited = "invited",
-/// `"completed"`.
-Completed = "completed",
-/// `"rejected"`.
-Rejected = "rejected",
-}
+    /// From the request of `ListWaitlistEntries`, query parameter `status`.
+    pub enum WaitlistEntryStatusFilter {
+        /// `"pending"`.
+        Pending = "pending",
+        /// `"invited"`.
+        Invited = "invited",
+        /// `"completed"`.
+        Completed = "completed",
+        /// `"rejected"`.
+        Rejected = "rejected",
+    }
 }
 
 /// From the request of `CreateBulkWaitlistEntries`.
