@@ -552,6 +552,20 @@ async fn every_users_operation_behaves_like_clerk() {
 
     let checked = common::validate_traffic(&emulator);
     eprintln!("{checked} answers checked against the spec");
+
+    // Every Users operation the emulator implements went through the SDK above (the other
+    // groups are in sdk_operations.rs).
+    let called = common::operations_called(&emulator);
+    let missing: Vec<String> = common::implemented_operations()
+        .await
+        .into_iter()
+        .filter(|id| clerk_backend::operations::find(id).is_some_and(|op| op.tag == "Users"))
+        .filter(|id| !called.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "Users operations not called: {missing:?}"
+    );
 }
 
 #[tokio::test]

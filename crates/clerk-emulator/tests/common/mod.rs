@@ -127,3 +127,50 @@ pub fn validate_traffic(emulator: &Emulator) -> usize {
 fn truncate(body: &[u8]) -> String {
     String::from_utf8_lossy(&body[..body.len().min(600)]).into_owned()
 }
+
+/// The operations the emulator implements: every operation of the spec that, asked with
+/// placeholder parameters, answers anything but 501.
+pub async fn implemented_operations() -> std::collections::BTreeSet<String> {
+    let Some(spec) = Spec::load() else {
+        return Default::default();
+    };
+    let emulator = Emulator::start().await.unwrap();
+    let clerk = emulator.client();
+    let mut implemented = std::collections::BTreeSet::new();
+    for op in spec.operations() {
+        let path: String = op
+            .path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "x" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let method = clerk_backend::Method::from_bytes(op.method.as_bytes()).unwrap();
+        let answer = clerk
+            .request(method, format!("/v1{path}"))
+            .retry_policy(clerk_backend::RetryPolicy::none())
+            .send_bytes()
+            .await;
+        let status = match &answer {
+            Ok((status, _)) => status.as_u16(),
+            Err(e) => e.status().map_or(0, |s| s.as_u16()),
+        };
+        if status != 501 {
+            implemented.insert(op.id);
+        }
+    }
+    emulator.shutdown().await.unwrap();
+    implemented
+}
+
+/// The operations the recorded traffic called (answered with anything but a server error).
+pub fn operations_called(emulator: &Emulator) -> std::collections::BTreeSet<String> {
+    let Some(spec) = Spec::load() else {
+        return Default::default();
+    };
+    emulator
+        .traffic()
+        .iter()
+        .filter(|e| e.status < 500)
+        .filter_map(|e| operation_of(&spec, e))
+        .collect()
+}
