@@ -244,6 +244,14 @@ fn serde_attrs(f: &Field, for_query: bool, request: bool) -> Vec<String> {
     if for_query && f.comma {
         attrs.push("serialize_with = \"crate::builder::comma_separated\"".into());
     }
+    // Lists in answers are sized to their items (see `models::de::vec`).
+    if !request && matches!(f.ty, Ty::Vec(_)) && !f.patch {
+        let optional = !f.required || f.nullable;
+        attrs.push(format!(
+            "deserialize_with = \"crate::models::de::{}\"",
+            if optional { "opt_vec" } else { "vec" }
+        ));
+    }
     attrs
 }
 

@@ -21,6 +21,7 @@
 #[macro_use]
 mod macros;
 
+pub(crate) mod de;
 mod image;
 mod jwks;
 mod password_hasher;

@@ -27,7 +27,7 @@ pub struct AdminPortalLinkToken {
     #[serde(default)]
     pub it_contact_id: Option<String>,
     /// Scopes (`scopes`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::opt_vec")]
     pub scopes: Option<Vec<String>>,
     /// Token (`token`).
     pub token: SecretString,
@@ -65,7 +65,7 @@ pub struct RevokedAdminPortalLinkToken {
     #[serde(default)]
     pub it_contact_id: Option<String>,
     /// Scopes (`scopes`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::opt_vec")]
     pub scopes: Option<Vec<String>>,
     /// Revoked (`revoked`).
     pub revoked: bool,

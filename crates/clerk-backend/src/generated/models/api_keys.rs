@@ -30,7 +30,7 @@ pub struct ApiKey {
     #[serde(default)]
     pub claims: Option<serde_json::Value>,
     /// Scopes (`scopes`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub scopes: Vec<String>,
     /// Revoked (`revoked`).
     pub revoked: bool,
@@ -81,7 +81,7 @@ pub struct ApiKeyWithSecret {
     #[serde(default)]
     pub claims: Option<serde_json::Value>,
     /// Scopes (`scopes`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub scopes: Vec<String>,
     /// Secret (`secret`).
     pub secret: SecretString,

@@ -156,7 +156,7 @@ pub struct BillingPlan {
     /// Has base fee (`has_base_fee`).
     pub has_base_fee: bool,
     /// Payer type (`payer_type`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub payer_type: Vec<String>,
     /// For payer type (`for_payer_type`).
     pub for_payer_type: String,
@@ -171,7 +171,7 @@ pub struct BillingPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Features (`features`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub features: Vec<BillingFeature>,
     /// Free trial enabled (`free_trial_enabled`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -611,7 +611,7 @@ pub struct BillingStatement {
     /// Totals (`totals`).
     pub totals: BillingStatementTotals,
     /// Groups (`groups`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub groups: Vec<BillingStatementGroups>,
 }
 
@@ -652,7 +652,7 @@ pub struct BillingStatementGroups {
     /// Timestamp (`timestamp`), Unix milliseconds.
     pub timestamp: i64,
     /// Items (`items`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub items: Vec<BillingPaymentAttempt>,
 }
 

@@ -17,10 +17,10 @@ pub struct Client {
     /// ID (`id`).
     pub id: String,
     /// Session IDs (`session_ids`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub session_ids: Vec<String>,
     /// Sessions (`sessions`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub sessions: Vec<Session>,
     /// Sign in ID (`sign_in_id`).
     #[serde(default)]

@@ -78,7 +78,11 @@ pub struct Session {
     /// Created at (`created_at`), Unix milliseconds.
     pub created_at: i64,
     /// Tasks (`tasks`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub tasks: Option<Vec<SessionTask>>,
 }
 
@@ -136,7 +140,7 @@ pub struct EmailAddress {
     #[serde(default)]
     pub verification: Option<Verification>,
     /// Linked to (`linked_to`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub linked_to: Vec<IdentificationLink>,
     /// Matches sso connection (`matches_sso_connection`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,10 +191,14 @@ pub struct PhoneNumber {
     #[serde(default)]
     pub verification: Option<Verification>,
     /// Linked to (`linked_to`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub linked_to: Vec<IdentificationLink>,
     /// Backup codes (`backup_codes`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub backup_codes: Option<Vec<SecretString>>,
     /// Created at (`created_at`), Unix milliseconds.
     pub created_at: i64,
@@ -299,7 +307,7 @@ pub struct OrganizationMembership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Permissions (`permissions`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub permissions: Vec<String>,
     /// Public metadata (`public_metadata`).
     #[serde(default)]
@@ -422,7 +430,7 @@ pub struct CommercePlanUnitPrice {
     /// Block size (`block_size`).
     pub block_size: i64,
     /// Tiers (`tiers`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub tiers: Vec<CommercePlanUnitPriceTier>,
 }
 
@@ -465,7 +473,11 @@ pub struct CommercePlan {
     #[serde(default)]
     pub avatar_url: Option<String>,
     /// Features (`features`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub features: Option<Vec<Feature>>,
     /// Free trial enabled (`free_trial_enabled`).
     pub free_trial_enabled: bool,
@@ -473,7 +485,11 @@ pub struct CommercePlan {
     #[serde(default)]
     pub free_trial_days: Option<i64>,
     /// Unit prices (`unit_prices`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub unit_prices: Option<Vec<CommercePlanUnitPrice>>,
 }
 
@@ -574,7 +590,7 @@ pub struct CommercePerUnitTotal {
     /// Block size (`block_size`).
     pub block_size: i64,
     /// Tiers (`tiers`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub tiers: Vec<CommercePerUnitTotalTier>,
 }
 
@@ -613,7 +629,11 @@ pub struct CommerceTotals {
     /// Grand total (`grand_total`).
     pub grand_total: CommerceMoney,
     /// Per unit totals (`per_unit_totals`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
     /// Credits (`credits`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -633,7 +653,11 @@ pub struct CommerceSubscriptionItemNextPayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
     /// Per unit totals (`per_unit_totals`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
     /// Totals (`totals`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -688,7 +712,11 @@ pub struct CommerceSubscriptionItemSeats {
     #[serde(default)]
     pub quantity: Option<i64>,
     /// Tiers (`tiers`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub tiers: Option<Vec<CommercePerUnitTotalTier>>,
 }
 
@@ -700,7 +728,7 @@ pub struct BillingPerUnitTotal {
     /// Block size (`block_size`).
     pub block_size: i64,
     /// Tiers (`tiers`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub tiers: Vec<CommercePerUnitTotalTier>,
 }
 
@@ -739,7 +767,11 @@ pub struct BillingTotals {
     /// Grand total (`grand_total`).
     pub grand_total: CommerceMoney,
     /// Per unit totals (`per_unit_totals`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub per_unit_totals: Option<Vec<BillingPerUnitTotal>>,
     /// Credits (`credits`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -870,7 +902,11 @@ pub struct CommerceSubscriptionNextPayment {
     /// Amount (`amount`).
     pub amount: CommerceMoney,
     /// Per unit totals (`per_unit_totals`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub per_unit_totals: Option<Vec<BillingPerUnitTotal>>,
     /// Totals (`totals`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -901,7 +937,7 @@ pub struct CommerceSubscription {
     #[serde(default)]
     pub past_due_at: Option<i64>,
     /// Subscription items (`subscription_items`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub subscription_items: Vec<CommerceSubscriptionItem>,
     /// Next payment (`next_payment`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -995,7 +1031,7 @@ pub type OAuthAccessTokenList = Vec<OAuthAccessToken>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationMembershipList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<OrganizationMembership>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1092,7 +1128,7 @@ impl Identified for OrganizationInvitationWithPublicOrganizationData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<OrganizationInvitationWithPublicOrganizationData>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1163,7 +1199,7 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlocklistIdentifierList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<BlocklistIdentifier>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1185,7 +1221,7 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DomainList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<Domain>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1195,7 +1231,7 @@ pub struct DomainList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<Organization>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1205,7 +1241,7 @@ pub struct OrganizationList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitationList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<OrganizationInvitation>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1257,7 +1293,7 @@ pub struct Role {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_creator_eligible: Option<bool>,
     /// Permissions (`permissions`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub permissions: Vec<Permission>,
     /// Created at (`created_at`), Unix milliseconds.
     pub created_at: i64,
@@ -1275,7 +1311,7 @@ impl Identified for Role {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Roles {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<Role>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1285,7 +1321,7 @@ pub struct Roles {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationDomainList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<OrganizationDomain>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1295,7 +1331,7 @@ pub struct OrganizationDomainList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OAuthApplicationList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<OAuthApplication>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1317,7 +1353,7 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SamlConnectionList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<SamlConnection>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1337,7 +1373,7 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<EnterpriseConnection>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1364,7 +1400,7 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionTestRuns {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<EnterpriseConnectionTestRun>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1374,7 +1410,7 @@ pub struct EnterpriseConnectionTestRuns {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedCommercePlanResponse {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<CommercePlan>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1384,7 +1420,7 @@ pub struct PaginatedCommercePlanResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedBillingPriceResponse {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<BillingPrice>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1394,7 +1430,7 @@ pub struct PaginatedBillingPriceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedCommerceSubscriptionItemResponse {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<CommerceSubscriptionItem>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1404,7 +1440,7 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedBillingStatementResponse {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<BillingStatement>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1414,7 +1450,7 @@ pub struct PaginatedBillingStatementResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedBillingPaymentAttemptResponse {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<BillingPaymentAttempt>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1424,7 +1460,7 @@ pub struct PaginatedBillingPaymentAttemptResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Permissions {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<Permission>,
     /// Total count (`total_count`).
     pub total_count: i64,
@@ -1434,7 +1470,7 @@ pub struct Permissions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleSetList {
     /// Data (`data`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub data: Vec<RoleSet>,
     /// Total count (`total_count`).
     pub total_count: i64,

@@ -42,7 +42,11 @@ pub struct Domain {
     /// Development origin (`development_origin`).
     pub development_origin: String,
     /// Cname targets (`cname_targets`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub cname_targets: Option<Vec<CNameTarget>>,
 }
 

@@ -58,10 +58,18 @@ pub struct Template {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Available variables (`available_variables`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub available_variables: Option<Vec<String>>,
     /// Required variables (`required_variables`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub required_variables: Option<Vec<String>>,
     /// From email name (`from_email_name`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

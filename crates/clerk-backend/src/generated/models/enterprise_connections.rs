@@ -26,7 +26,7 @@ pub struct EnterpriseConnection {
     /// Active (`active`).
     pub active: bool,
     /// Domains (`domains`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub domains: Vec<String>,
     /// Organization ID (`organization_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,7 +41,11 @@ pub struct EnterpriseConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_organization_account_linking: Option<bool>,
     /// Custom attributes (`custom_attributes`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub custom_attributes: Option<Vec<EnterpriseConnectionCustomAttributes>>,
     /// Saml connection (`saml_connection`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,7 +190,11 @@ pub struct EnterpriseConnectionTestRun {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parsed_user_info: Option<EnterpriseConnectionTestRunParsedUserInfo>,
     /// Logs (`logs`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub logs: Option<Vec<EnterpriseConnectionTestRunLogs>>,
     /// Saml (`saml`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

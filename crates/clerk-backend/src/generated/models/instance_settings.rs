@@ -19,7 +19,7 @@ pub struct Instance {
     /// Environment type (`environment_type`).
     pub environment_type: String,
     /// Allowed origins (`allowed_origins`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::opt_vec")]
     pub allowed_origins: Option<Vec<String>>,
     /// Workspace ID (`workspace_id`).
     #[serde(default)]
@@ -62,7 +62,7 @@ pub struct InstanceCommunication {
     /// Object (`object`).
     pub object: String,
     /// Blocked country codes (`blocked_country_codes`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub blocked_country_codes: Vec<String>,
 }
 
@@ -74,7 +74,7 @@ pub struct OAuthApplicationSettings {
     /// Dynamic oauth client registration (`dynamic_oauth_client_registration`).
     pub dynamic_oauth_client_registration: bool,
     /// Default scopes (`default_scopes`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::opt_vec")]
     pub default_scopes: Option<Vec<String>>,
     /// Oauth jwt access tokens (`oauth_jwt_access_tokens`).
     pub oauth_jwt_access_tokens: bool,
@@ -115,7 +115,7 @@ pub struct OrganizationSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug_disabled: Option<bool>,
     /// Domains enrollment modes (`domains_enrollment_modes`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub domains_enrollment_modes: Vec<OrganizationSettingsDomainsEnrollmentModes>,
     /// Domains default role (`domains_default_role`).
     pub domains_default_role: String,

@@ -22,7 +22,11 @@ pub struct M2mToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Scopes (`scopes`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub scopes: Option<Vec<String>>,
     /// Revoked (`revoked`).
     pub revoked: bool,
@@ -72,7 +76,11 @@ pub struct M2mTokenWithSecret {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Scopes (`scopes`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub scopes: Option<Vec<String>>,
     /// Token (`token`).
     pub token: SecretString,

@@ -48,7 +48,7 @@ pub struct Machine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
     /// Scoped machines (`scoped_machines`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
 }
 
@@ -90,7 +90,7 @@ pub struct MachineWithSecret {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
     /// Scoped machines (`scoped_machines`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
     /// Secret key (`secret_key`).
     pub secret_key: SecretString,

@@ -21,7 +21,7 @@ pub struct IdpOAuthAccessToken {
     /// Subject (`subject`).
     pub subject: String,
     /// Scopes (`scopes`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub scopes: Vec<String>,
     /// Revoked (`revoked`).
     pub revoked: bool,

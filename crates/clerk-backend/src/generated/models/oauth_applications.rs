@@ -39,7 +39,7 @@ pub struct OAuthApplication {
     /// Scopes (`scopes`).
     pub scopes: String,
     /// Redirect uris (`redirect_uris`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub redirect_uris: Vec<String>,
     /// Callback url (`callback_url`). Deprecated by Clerk.
     pub callback_url: String,
@@ -95,7 +95,7 @@ pub struct OAuthApplicationWithSecret {
     /// Scopes (`scopes`).
     pub scopes: String,
     /// Redirect uris (`redirect_uris`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub redirect_uris: Vec<String>,
     /// Callback url (`callback_url`). Deprecated by Clerk.
     pub callback_url: String,

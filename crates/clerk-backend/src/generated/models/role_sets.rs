@@ -88,7 +88,7 @@ pub struct RoleSet {
     #[serde(default)]
     pub description: Option<String>,
     /// Roles (`roles`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub roles: Vec<RoleSetItem>,
     /// Default role (`default_role`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

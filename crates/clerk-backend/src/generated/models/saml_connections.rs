@@ -45,7 +45,11 @@ pub struct SamlConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Domains (`domains`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub domains: Option<Vec<String>>,
     /// Idp entity ID (`idp_entity_id`).
     #[serde(default)]

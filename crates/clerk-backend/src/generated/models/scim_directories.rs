@@ -33,7 +33,11 @@ pub struct ScimDirectory {
     #[serde(default)]
     pub attribute_mapping: std::collections::BTreeMap<String, String>,
     /// Custom attributes (`custom_attributes`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub custom_attributes: Option<Vec<ScimDirectoryCustomAttributes>>,
     /// Api key (`api_key`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

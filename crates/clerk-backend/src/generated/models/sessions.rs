@@ -26,7 +26,7 @@ pub struct Cookies {
     /// Object (`object`).
     pub object: String,
     /// Cookies (`cookies`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub cookies: Vec<String>,
 }
 

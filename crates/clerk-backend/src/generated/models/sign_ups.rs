@@ -16,7 +16,11 @@ pub struct SignUpVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<SignUpVerificationNextAction>,
     /// Supported strategies (`supported_strategies`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub supported_strategies: Option<Vec<String>>,
 }
 
@@ -59,16 +63,16 @@ pub struct SignUp {
     /// Status (`status`).
     pub status: SignUpStatus,
     /// Required fields (`required_fields`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub required_fields: Vec<String>,
     /// Optional fields (`optional_fields`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub optional_fields: Vec<String>,
     /// Missing fields (`missing_fields`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub missing_fields: Vec<String>,
     /// Unverified fields (`unverified_fields`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub unverified_fields: Vec<String>,
     /// Verifications (`verifications`).
     pub verifications: SignUpVerifications,

@@ -121,7 +121,11 @@ pub struct SamlAccountConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Domains (`domains`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub domains: Option<Vec<String>>,
     /// Active (`active`).
     pub active: bool,
@@ -198,7 +202,11 @@ pub struct EnterpriseAccountConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Domains (`domains`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub domains: Option<Vec<String>>,
     /// Active (`active`).
     pub active: bool,
@@ -332,16 +340,16 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<Metadata>,
     /// Email addresses (`email_addresses`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub email_addresses: Vec<EmailAddress>,
     /// Phone numbers (`phone_numbers`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub phone_numbers: Vec<PhoneNumber>,
     /// Web3 wallets (`web3_wallets`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub web3_wallets: Vec<Web3Wallet>,
     /// Passkeys (`passkeys`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub passkeys: Vec<Passkey>,
     /// Password enabled (`password_enabled`).
     pub password_enabled: bool,
@@ -361,16 +369,20 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_last_updated_at: Option<i64>,
     /// External accounts (`external_accounts`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub external_accounts: Vec<ExternalAccount>,
     /// Saml accounts (`saml_accounts`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub saml_accounts: Vec<SamlAccount>,
     /// Enterprise accounts (`enterprise_accounts`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::de::vec")]
     pub enterprise_accounts: Vec<EnterpriseAccount>,
     /// Organization memberships (`organization_memberships`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub organization_memberships: Option<Vec<OrganizationMembership>>,
     /// Last sign in at (`last_sign_in_at`), Unix milliseconds.
     #[serde(default)]
@@ -451,7 +463,11 @@ pub struct OAuthAccessToken {
     #[serde(default)]
     pub label: Option<String>,
     /// Scopes (`scopes`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::models::de::opt_vec"
+    )]
     pub scopes: Option<Vec<String>>,
     /// ID token (`id_token`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
