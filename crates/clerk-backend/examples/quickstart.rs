@@ -12,8 +12,8 @@
 
 use std::process::ExitCode;
 
+use clerk_backend::Clerk;
 use clerk_backend::api::users::ProfileImage;
-use clerk_backend::{Clerk, Method};
 use serde_json::json;
 
 #[tokio::main]
@@ -134,19 +134,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         users.verify_password(&user.id, "not-the-password").await?
     );
 
-    let session: serde_json::Value = clerk
-        .request(Method::POST, "/v1/sessions")
-        .json(&json!({"user_id": user.id}))
-        .send()
-        .await?;
-    let session_id = session["id"].as_str().unwrap_or_default();
-    let token: serde_json::Value = clerk
-        .request(Method::POST, format!("/v1/sessions/{session_id}/tokens"))
-        .send()
-        .await?;
-    let jwt = token["jwt"].as_str().unwrap_or_default();
+    let session = clerk.sessions().create(&user.id).await?;
+    let token = clerk.sessions().create_token(&session.id).await?;
+    let jwt = token.jwt.as_ref().map(|j| j.expose()).unwrap_or_default();
     println!(
-        "session   {session_id}, token {}…",
+        "session   {}, token {}…",
+        session.id,
         jwt.chars().take(40).collect::<String>()
     );
 

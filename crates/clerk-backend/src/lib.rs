@@ -19,12 +19,15 @@
 //! ```
 //!
 //! - One client, [`Clerk`]: cheap to clone, one connection pool.
-//! - One handler per resource group ([`Clerk::users`], ...); each operation is a builder that
-//!   you `.await`. Required inputs are arguments, optional ones setters.
+//! - Every operation of the Backend API (249, spec version `2026-05-12`), typed: one handler per
+//!   resource group ([`Clerk::users`], [`Clerk::organizations`], ...) whose methods return a
+//!   [`RequestBuilder`] that you `.await`. Required inputs are arguments, optional ones setters.
+//!   The calls and models are generated from Clerk's spec ([`api`], [`models`]); the table of
+//!   every operation and its call is [`operations`].
 //! - One error, [`Error`], with Clerk's `errors[]`, the trace id and predicates.
 //! - Lists return a [`Page`] and offer a `stream()` of every item.
 //! - Retries are a [`RetryPolicy`], set on the client and overridable per call.
-//! - Anything not modeled yet: [`Clerk::request`].
+//! - Any other path: [`Clerk::request`], with the same auth, retries and errors.
 //! - Session tokens: [`auth::TokenVerifier`] verifies them (networkless with a PEM key, or with
 //!   the instance's JWKS) and authenticates requests into an [`auth::AuthState`]; with the
 //!   `axum` or `actix` feature, [`integrations`] adds a tower layer and extractors.
@@ -32,7 +35,7 @@
 //!   into a typed [`webhooks::WebhookEvent`] (all 45 event types); with `axum` or `actix`,
 //!   `webhooks::VerifiedWebhook` is an extractor.
 //!
-//! Every operation of the spec this SDK implements is listed in [`operations::OPERATIONS`].
+//! Every operation of the spec, with its call, is listed in [`operations::OPERATIONS`].
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

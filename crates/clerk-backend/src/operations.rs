@@ -15,6 +15,7 @@
 //! assert_eq!(op.call, "users().ban_many(user_ids)");
 //! assert_eq!((op.method.as_str(), op.path), ("POST", "/users/ban"));
 //! ```
+#![doc = include_str!("generated/operations.md")]
 
 use reqwest::Method;
 

@@ -55,6 +55,7 @@ async fn get_client_list() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().clients().list().limit(0)).await;
     h.responses_decode::<Page<Client>>();
 }
 
@@ -75,6 +76,7 @@ async fn get_client() {
     };
     let call = h.clerk().clients().get(h.path("client_id"));
     h.check(call).await;
+    h.refused(h.clerk().clients().get(String::new())).await;
     h.responses_decode::<Client>();
 }
 
@@ -106,6 +108,8 @@ async fn get_email_address() {
     };
     let call = h.clerk().email_addresses().get(h.path("email_address_id"));
     h.check(call).await;
+    h.refused(h.clerk().email_addresses().get(String::new()))
+        .await;
     h.responses_decode::<EmailAddress>();
 }
 
@@ -124,6 +128,8 @@ async fn update_email_address() {
             h.body::<bool>("notify_primary_email_address_changed"),
         );
     h.check(call).await;
+    h.refused(h.clerk().email_addresses().update(String::new()))
+        .await;
     h.responses_decode::<EmailAddress>();
 }
 
@@ -137,6 +143,8 @@ async fn delete_email_address() {
         .email_addresses()
         .delete(h.path("email_address_id"));
     h.check(call).await;
+    h.refused(h.clerk().email_addresses().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -150,6 +158,12 @@ async fn prepare_email_address_verification() {
         .email_addresses()
         .prepare_verification(h.path("email_address_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .email_addresses()
+            .prepare_verification(String::new()),
+    )
+    .await;
     h.responses_decode::<VerificationAttempt>();
 }
 
@@ -164,6 +178,12 @@ async fn attempt_email_address_verification() {
         h.body::<SecretString>("code"),
     );
     h.check(call).await;
+    h.refused(h.clerk().email_addresses().attempt_verification(
+        String::new(),
+        h.body::<String>("verification_id"),
+        h.body::<SecretString>("code"),
+    ))
+    .await;
     h.responses_decode::<VerificationAttempt>();
 }
 
@@ -181,6 +201,12 @@ async fn replace_user_email_address() {
             h.body::<bool>("notify_primary_email_address_changed"),
         );
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .email_addresses()
+            .replace_for_user(String::new(), h.body::<String>("email_address")),
+    )
+    .await;
     h.responses_decode::<EmailAddress>();
 }
 
@@ -210,6 +236,8 @@ async fn get_phone_number() {
     };
     let call = h.clerk().phone_numbers().get(h.path("phone_number_id"));
     h.check(call).await;
+    h.refused(h.clerk().phone_numbers().get(String::new()))
+        .await;
     h.responses_decode::<PhoneNumber>();
 }
 
@@ -226,6 +254,8 @@ async fn update_phone_number() {
         .primary(h.body::<bool>("primary"))
         .reserved_for_second_factor(h.body::<bool>("reserved_for_second_factor"));
     h.check(call).await;
+    h.refused(h.clerk().phone_numbers().update(String::new()))
+        .await;
     h.responses_decode::<PhoneNumber>();
 }
 
@@ -236,6 +266,8 @@ async fn delete_phone_number() {
     };
     let call = h.clerk().phone_numbers().delete(h.path("phone_number_id"));
     h.check(call).await;
+    h.refused(h.clerk().phone_numbers().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -249,6 +281,12 @@ async fn prepare_phone_number_verification() {
         .phone_numbers()
         .prepare_verification(h.path("phone_number_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .phone_numbers()
+            .prepare_verification(String::new()),
+    )
+    .await;
     h.responses_decode::<VerificationAttempt>();
 }
 
@@ -263,6 +301,12 @@ async fn attempt_phone_number_verification() {
         h.body::<SecretString>("code"),
     );
     h.check(call).await;
+    h.refused(h.clerk().phone_numbers().attempt_verification(
+        String::new(),
+        h.body::<String>("verification_id"),
+        h.body::<SecretString>("code"),
+    ))
+    .await;
     h.responses_decode::<VerificationAttempt>();
 }
 
@@ -277,6 +321,12 @@ async fn replace_user_phone_number() {
         .replace_for_user(h.path("user_id"), h.body::<String>("phone_number"))
         .identification_status(h.body::<NewIdentificationStatus>("identification_status"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .phone_numbers()
+            .replace_for_user(String::new(), h.body::<String>("phone_number")),
+    )
+    .await;
     h.responses_decode::<PhoneNumber>();
 }
 
@@ -295,6 +345,7 @@ async fn get_session_list() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().sessions().list().limit(0)).await;
     h.responses_decode::<Page<Session>>();
 }
 
@@ -319,6 +370,7 @@ async fn get_session() {
     };
     let call = h.clerk().sessions().get(h.path("session_id"));
     h.check(call).await;
+    h.refused(h.clerk().sessions().get(String::new())).await;
     h.responses_decode::<Session>();
 }
 
@@ -340,6 +392,13 @@ async fn refresh_session() {
         .format(h.body::<RefreshSessionFormat>("format"))
         .request_originating_ip(h.body::<String>("request_originating_ip"));
     h.check(call).await;
+    h.refused(h.clerk().sessions().refresh(
+        String::new(),
+        h.body::<SecretString>("expired_token"),
+        h.body::<SecretString>("refresh_token"),
+        h.body::<String>("request_origin"),
+    ))
+    .await;
     h.responses_decode::<SessionRefresh>();
 }
 
@@ -350,6 +409,7 @@ async fn revoke_session() {
     };
     let call = h.clerk().sessions().revoke(h.path("session_id"));
     h.check(call).await;
+    h.refused(h.clerk().sessions().revoke(String::new())).await;
     h.responses_decode::<Session>();
 }
 
@@ -364,6 +424,8 @@ async fn create_session_token() {
         .create_token(h.path("session_id"))
         .expires_in_seconds(h.body::<i64>("expires_in_seconds"));
     h.check(call).await;
+    h.refused(h.clerk().sessions().create_token(String::new()))
+        .await;
     h.responses_decode::<IssuedToken>();
 }
 
@@ -378,6 +440,12 @@ async fn create_session_token_from_template() {
         .create_token_from_template(h.path("session_id"), h.path("template_name"))
         .expires_in_seconds(h.body::<i64>("expires_in_seconds"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .sessions()
+            .create_token_from_template(String::new(), h.path("template_name")),
+    )
+    .await;
     h.responses_decode::<IssuedToken>();
 }
 
@@ -393,6 +461,15 @@ async fn get_template_list() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().email_sms_templates().list(String::new()))
+        .await;
+    h.refused(
+        h.clerk()
+            .email_sms_templates()
+            .list(h.path("template_type"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<Template>>();
 }
 
@@ -406,6 +483,12 @@ async fn get_template() {
         .email_sms_templates()
         .get(h.path("template_type"), h.path("slug"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .email_sms_templates()
+            .get(String::new(), h.path("slug")),
+    )
+    .await;
     h.responses_decode::<Template>();
 }
 
@@ -426,6 +509,12 @@ async fn upsert_template() {
         .from_email_name(h.body::<String>("from_email_name"))
         .reply_to_email_name(h.body::<String>("reply_to_email_name"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .email_sms_templates()
+            .upsert(String::new(), h.path("slug")),
+    )
+    .await;
     h.responses_decode::<Template>();
 }
 
@@ -439,6 +528,12 @@ async fn revert_template() {
         .email_sms_templates()
         .revert(h.path("template_type"), h.path("slug"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .email_sms_templates()
+            .revert(String::new(), h.path("slug")),
+    )
+    .await;
     h.responses_decode::<Template>();
 }
 
@@ -456,6 +551,12 @@ async fn preview_template() {
         .from_email_name(h.body::<String>("from_email_name"))
         .reply_to_email_name(h.body::<String>("reply_to_email_name"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .email_sms_templates()
+            .preview(String::new(), h.path("slug")),
+    )
+    .await;
     h.responses_decode::<Metadata>();
 }
 
@@ -470,6 +571,12 @@ async fn toggle_template_delivery() {
         .toggle_template_delivery(h.path("template_type"), h.path("slug"))
         .delivered_by_clerk(h.body::<bool>("delivered_by_clerk"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .email_sms_templates()
+            .toggle_template_delivery(String::new(), h.path("slug")),
+    )
+    .await;
     h.responses_decode::<Template>();
 }
 
@@ -509,6 +616,7 @@ async fn get_user_list() {
         .starting_after(h.query::<String>("starting_after"))
         .order_by(h.query::<String>("order_by"));
     h.check(call).await;
+    h.refused(h.clerk().users().list().limit(0)).await;
     h.responses_decode::<Page<User>>();
 }
 
@@ -601,6 +709,7 @@ async fn get_user() {
     };
     let call = h.clerk().users().get(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().get(String::new())).await;
     h.responses_decode::<User>();
 }
 
@@ -640,6 +749,7 @@ async fn update_user() {
         .created_at(h.body::<String>("created_at"))
         .bypass_client_trust(h.body::<bool>("bypass_client_trust"));
     h.check(call).await;
+    h.refused(h.clerk().users().update(String::new())).await;
     h.responses_decode::<User>();
 }
 
@@ -650,6 +760,7 @@ async fn delete_user() {
     };
     let call = h.clerk().users().delete(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().delete(String::new())).await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -660,6 +771,7 @@ async fn ban_user() {
     };
     let call = h.clerk().users().ban(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().ban(String::new())).await;
     h.responses_decode::<User>();
 }
 
@@ -670,6 +782,7 @@ async fn unban_user() {
     };
     let call = h.clerk().users().unban(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().unban(String::new())).await;
     h.responses_decode::<User>();
 }
 
@@ -683,6 +796,8 @@ async fn users_ban() {
         .users()
         .ban_many(h.body::<Vec<String>>("user_ids"));
     h.check(call).await;
+    h.refused(h.clerk().users().ban_many(Vec::<String>::new()))
+        .await;
     h.responses_decode::<Vec<User>>();
 }
 
@@ -696,6 +811,8 @@ async fn users_unban() {
         .users()
         .unban_many(h.body::<Vec<String>>("user_ids"));
     h.check(call).await;
+    h.refused(h.clerk().users().unban_many(Vec::<String>::new()))
+        .await;
     h.responses_decode::<Vec<User>>();
 }
 
@@ -706,6 +823,7 @@ async fn lock_user() {
     };
     let call = h.clerk().users().lock(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().lock(String::new())).await;
     h.responses_decode::<User>();
 }
 
@@ -716,6 +834,7 @@ async fn unlock_user() {
     };
     let call = h.clerk().users().unlock(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().unlock(String::new())).await;
     h.responses_decode::<User>();
 }
 
@@ -729,6 +848,12 @@ async fn set_user_profile_image() {
         .users()
         .set_profile_image(h.path("user_id"), h.upload());
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .users()
+            .set_profile_image(String::new(), h.upload()),
+    )
+    .await;
     h.responses_decode::<User>();
 }
 
@@ -739,6 +864,8 @@ async fn delete_user_profile_image() {
     };
     let call = h.clerk().users().delete_profile_image(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().delete_profile_image(String::new()))
+        .await;
     h.responses_decode::<User>();
 }
 
@@ -755,6 +882,8 @@ async fn replace_user_metadata() {
         .private_metadata(h.body::<serde_json::Value>("private_metadata"))
         .unsafe_metadata(h.body::<serde_json::Value>("unsafe_metadata"));
     h.check(call).await;
+    h.refused(h.clerk().users().replace_metadata(String::new()))
+        .await;
     h.responses_decode::<User>();
 }
 
@@ -771,6 +900,8 @@ async fn update_user_metadata() {
         .private_metadata(h.body::<serde_json::Value>("private_metadata"))
         .unsafe_metadata(h.body::<serde_json::Value>("unsafe_metadata"));
     h.check(call).await;
+    h.refused(h.clerk().users().merge_metadata(String::new()))
+        .await;
     h.responses_decode::<User>();
 }
 
@@ -781,6 +912,8 @@ async fn get_user_billing_subscription() {
     };
     let call = h.clerk().users().billing_subscription(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().billing_subscription(String::new()))
+        .await;
     h.responses_decode::<CommerceSubscription>();
 }
 
@@ -791,6 +924,8 @@ async fn get_user_billing_credit_balance() {
     };
     let call = h.clerk().users().billing_credit_balance(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().billing_credit_balance(String::new()))
+        .await;
     h.responses_decode::<CommerceCreditBalance>();
 }
 
@@ -811,6 +946,13 @@ async fn adjust_user_billing_credit_balance() {
         .currency(h.body::<String>("currency"))
         .note(h.body::<String>("note"));
     h.check(call).await;
+    h.refused(h.clerk().users().adjust_billing_credit_balance(
+        String::new(),
+        h.body::<i64>("amount"),
+        h.body::<CreditAdjustmentAction>("action"),
+        h.body::<String>("idempotency_key"),
+    ))
+    .await;
     h.responses_decode::<CommerceCreditLedger>();
 }
 
@@ -826,6 +968,19 @@ async fn get_oauth_access_token() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .users()
+            .oauth_access_tokens(String::new(), h.path("provider")),
+    )
+    .await;
+    h.refused(
+        h.clerk()
+            .users()
+            .oauth_access_tokens(h.path("user_id"), h.path("provider"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<OAuthAccessToken>>();
 }
 
@@ -841,6 +996,15 @@ async fn users_get_organization_memberships() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().users().organization_memberships(String::new()))
+        .await;
+    h.refused(
+        h.clerk()
+            .users()
+            .organization_memberships(h.path("user_id"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<OrganizationMembership>>();
 }
 
@@ -857,6 +1021,15 @@ async fn users_get_organization_invitations() {
         .offset(h.query::<u64>("offset"))
         .status(h.query::<InvitationStatus>("status"));
     h.check(call).await;
+    h.refused(h.clerk().users().organization_invitations(String::new()))
+        .await;
+    h.refused(
+        h.clerk()
+            .users()
+            .organization_invitations(h.path("user_id"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<OrganizationInvitationWithPublicOrganizationData>>();
 }
 
@@ -871,6 +1044,8 @@ async fn remove_user_password() {
         .remove_password(h.path("user_id"))
         .sign_out_of_other_sessions(h.body::<bool>("sign_out_of_other_sessions"));
     h.check(call).await;
+    h.refused(h.clerk().users().remove_password(String::new()))
+        .await;
     h.responses_decode::<User>();
 }
 
@@ -884,6 +1059,12 @@ async fn verify_password() {
         .users()
         .verify_password(h.path("user_id"), h.body::<SecretString>("password"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .users()
+            .verify_password(String::new(), h.body::<SecretString>("password")),
+    )
+    .await;
     h.responses_decode::<PasswordVerification>();
 }
 
@@ -897,6 +1078,12 @@ async fn verify_totp() {
         .users()
         .verify_totp(h.path("user_id"), h.body::<SecretString>("code"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .users()
+            .verify_totp(String::new(), h.body::<SecretString>("code")),
+    )
+    .await;
     h.responses_decode::<TotpVerification>();
 }
 
@@ -907,6 +1094,8 @@ async fn disable_mfa() {
     };
     let call = h.clerk().users().disable_mfa(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().disable_mfa(String::new()))
+        .await;
     h.responses_decode::<UserIdResponse>();
 }
 
@@ -917,6 +1106,8 @@ async fn delete_backup_code() {
     };
     let call = h.clerk().users().delete_backup_codes(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().delete_backup_codes(String::new()))
+        .await;
     h.responses_decode::<UserIdResponse>();
 }
 
@@ -930,6 +1121,12 @@ async fn user_passkey_delete() {
         .users()
         .delete_passkey(h.path("user_id"), h.path("passkey_identification_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .users()
+            .delete_passkey(String::new(), h.path("passkey_identification_id")),
+    )
+    .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -940,6 +1137,8 @@ async fn list_user_trusted_devices() {
     };
     let call = h.clerk().users().trusted_devices(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().trusted_devices(String::new()))
+        .await;
     h.responses_decode::<Page<TrustedDevice>>();
 }
 
@@ -953,6 +1152,12 @@ async fn revoke_user_trusted_device() {
         .users()
         .revoke_trusted_device(h.path("user_id"), h.path("trusted_device_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .users()
+            .revoke_trusted_device(String::new(), h.path("trusted_device_id")),
+    )
+    .await;
     h.responses_decode::<TrustedDevice>();
 }
 
@@ -966,6 +1171,12 @@ async fn user_web3_wallet_delete() {
         .users()
         .delete_web3_wallet(h.path("user_id"), h.path("web3_wallet_identification_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .users()
+            .delete_web3_wallet(String::new(), h.path("web3_wallet_identification_id")),
+    )
+    .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -976,6 +1187,8 @@ async fn delete_totp() {
     };
     let call = h.clerk().users().delete_totp(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().delete_totp(String::new()))
+        .await;
     h.responses_decode::<UserIdResponse>();
 }
 
@@ -989,6 +1202,12 @@ async fn delete_external_account() {
         .users()
         .delete_external_account(h.path("user_id"), h.path("external_account_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .users()
+            .delete_external_account(String::new(), h.path("external_account_id")),
+    )
+    .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -1003,6 +1222,8 @@ async fn set_user_password_compromised() {
         .set_password_compromised(h.path("user_id"))
         .revoke_all_sessions(h.body::<bool>("revoke_all_sessions"));
     h.check(call).await;
+    h.refused(h.clerk().users().set_password_compromised(String::new()))
+        .await;
     h.responses_decode::<User>();
 }
 
@@ -1016,6 +1237,8 @@ async fn unset_user_password_compromised() {
         .users()
         .unset_password_compromised(h.path("user_id"));
     h.check(call).await;
+    h.refused(h.clerk().users().unset_password_compromised(String::new()))
+        .await;
     h.responses_decode::<User>();
 }
 
@@ -1034,6 +1257,7 @@ async fn list_invitations() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().invitations().list().limit(0)).await;
     h.responses_decode::<Page<Invitation>>();
 }
 
@@ -1066,6 +1290,12 @@ async fn create_bulk_invitations() {
         .invitations()
         .bulk_create(h.items::<BulkInvitation>());
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .invitations()
+            .bulk_create(Vec::<BulkInvitation>::new()),
+    )
+    .await;
     h.responses_decode::<Vec<Invitation>>();
 }
 
@@ -1076,6 +1306,8 @@ async fn revoke_invitation() {
     };
     let call = h.clerk().invitations().revoke(h.path("invitation_id"));
     h.check(call).await;
+    h.refused(h.clerk().invitations().revoke(String::new()))
+        .await;
     h.responses_decode::<RevokedInvitation>();
 }
 
@@ -1094,6 +1326,8 @@ async fn list_instance_organization_invitations() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().organization_invitations().list_all().limit(0))
+        .await;
     h.responses_decode::<Page<OrganizationInvitationWithPublicOrganizationData>>();
 }
 
@@ -1109,6 +1343,8 @@ async fn list_allowlist_identifiers() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().allowlist_identifiers().list().limit(0))
+        .await;
     h.responses_decode::<Page<AllowlistIdentifier>>();
 }
 
@@ -1136,6 +1372,8 @@ async fn delete_allowlist_identifier() {
         .allowlist_identifiers()
         .delete(h.path("identifier_id"));
     h.check(call).await;
+    h.refused(h.clerk().allowlist_identifiers().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -1172,6 +1410,8 @@ async fn delete_blocklist_identifier() {
         .blocklist_identifiers()
         .delete(h.path("identifier_id"));
     h.check(call).await;
+    h.refused(h.clerk().blocklist_identifiers().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -1231,6 +1471,8 @@ async fn revoke_actor_token() {
     };
     let call = h.clerk().actor_tokens().revoke(h.path("actor_token_id"));
     h.check(call).await;
+    h.refused(h.clerk().actor_tokens().revoke(String::new()))
+        .await;
     h.responses_decode::<ActorToken>();
 }
 
@@ -1271,6 +1513,7 @@ async fn update_domain() {
         .proxy_url(h.body::<String>("proxy_url"))
         .is_secondary(h.body::<bool>("is_secondary"));
     h.check(call).await;
+    h.refused(h.clerk().domains().update(String::new())).await;
     h.responses_decode::<Domain>();
 }
 
@@ -1281,6 +1524,7 @@ async fn delete_domain() {
     };
     let call = h.clerk().domains().delete(h.path("domain_id"));
     h.check(call).await;
+    h.refused(h.clerk().domains().delete(String::new())).await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -1510,6 +1754,7 @@ async fn list_jwt_templates() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().jwt_templates().list().limit(0)).await;
     h.responses_decode::<Page<JwtTemplate>>();
 }
 
@@ -1541,6 +1786,8 @@ async fn get_jwt_template() {
     };
     let call = h.clerk().jwt_templates().get(h.path("template_id"));
     h.check(call).await;
+    h.refused(h.clerk().jwt_templates().get(String::new()))
+        .await;
     h.responses_decode::<JwtTemplate>();
 }
 
@@ -1563,6 +1810,12 @@ async fn update_jwt_template() {
         .signing_algorithm(h.body::<String>("signing_algorithm"))
         .signing_key(h.body::<SecretString>("signing_key"));
     h.check(call).await;
+    h.refused(h.clerk().jwt_templates().update(
+        String::new(),
+        h.body::<String>("name"),
+        h.body::<serde_json::Value>("claims"),
+    ))
+    .await;
     h.responses_decode::<JwtTemplate>();
 }
 
@@ -1573,6 +1826,8 @@ async fn delete_jwt_template() {
     };
     let call = h.clerk().jwt_templates().delete(h.path("template_id"));
     h.check(call).await;
+    h.refused(h.clerk().jwt_templates().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -1590,6 +1845,7 @@ async fn list_machines() {
         .query(h.query::<String>("query"))
         .order_by(h.query::<String>("order_by"));
     h.check(call).await;
+    h.refused(h.clerk().machines().list().limit(0)).await;
     h.responses_decode::<Page<Machine>>();
 }
 
@@ -1615,6 +1871,7 @@ async fn get_machine() {
     };
     let call = h.clerk().machines().get(h.path("machine_id"));
     h.check(call).await;
+    h.refused(h.clerk().machines().get(String::new())).await;
     h.responses_decode::<Machine>();
 }
 
@@ -1630,6 +1887,7 @@ async fn update_machine() {
         .name(h.body::<String>("name"))
         .default_token_ttl(h.body::<i64>("default_token_ttl"));
     h.check(call).await;
+    h.refused(h.clerk().machines().update(String::new())).await;
     h.responses_decode::<Machine>();
 }
 
@@ -1640,6 +1898,7 @@ async fn delete_machine() {
     };
     let call = h.clerk().machines().delete(h.path("machine_id"));
     h.check(call).await;
+    h.refused(h.clerk().machines().delete(String::new())).await;
     h.responses_decode::<DeletedMachine>();
 }
 
@@ -1650,6 +1909,8 @@ async fn get_machine_secret_key() {
     };
     let call = h.clerk().machines().get_secret_key(h.path("machine_id"));
     h.check(call).await;
+    h.refused(h.clerk().machines().get_secret_key(String::new()))
+        .await;
     h.responses_decode::<MachineSecretKey>();
 }
 
@@ -1663,6 +1924,12 @@ async fn rotate_machine_secret_key() {
         .machines()
         .rotate_secret_key(h.path("machine_id"), h.body::<i64>("previous_token_ttl"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .machines()
+            .rotate_secret_key(String::new(), h.body::<i64>("previous_token_ttl")),
+    )
+    .await;
     h.responses_decode::<MachineSecretKey>();
 }
 
@@ -1676,6 +1943,12 @@ async fn create_machine_scope() {
         .machines()
         .create_scope(h.path("machine_id"), h.body::<String>("to_machine_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .machines()
+            .create_scope(String::new(), h.body::<String>("to_machine_id")),
+    )
+    .await;
     h.responses_decode::<MachineScope>();
 }
 
@@ -1689,6 +1962,12 @@ async fn delete_machine_scope() {
         .machines()
         .delete_scope(h.path("machine_id"), h.path("other_machine_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .machines()
+            .delete_scope(String::new(), h.path("other_machine_id")),
+    )
+    .await;
     h.responses_decode::<DeletedMachineScope>();
 }
 
@@ -1712,6 +1991,7 @@ async fn list_organizations() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().organizations().list().limit(0)).await;
     h.responses_decode::<Page<Organization>>();
 }
 
@@ -1749,6 +2029,8 @@ async fn get_organization() {
             h.query::<bool>("include_missing_member_with_elevated_permissions"),
         );
     h.check(call).await;
+    h.refused(h.clerk().organizations().get(String::new()))
+        .await;
     h.responses_decode::<Organization>();
 }
 
@@ -1768,6 +2050,8 @@ async fn update_organization() {
         .created_at(h.body::<String>("created_at"))
         .role_set_key(h.body::<String>("role_set_key"));
     h.check(call).await;
+    h.refused(h.clerk().organizations().update(String::new()))
+        .await;
     h.responses_decode::<Organization>();
 }
 
@@ -1778,6 +2062,8 @@ async fn delete_organization() {
     };
     let call = h.clerk().organizations().delete(h.path("organization_id"));
     h.check(call).await;
+    h.refused(h.clerk().organizations().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -1793,6 +2079,8 @@ async fn replace_organization_metadata() {
         .public_metadata(h.body::<serde_json::Value>("public_metadata"))
         .private_metadata(h.body::<serde_json::Value>("private_metadata"));
     h.check(call).await;
+    h.refused(h.clerk().organizations().replace_metadata(String::new()))
+        .await;
     h.responses_decode::<Organization>();
 }
 
@@ -1808,6 +2096,8 @@ async fn merge_organization_metadata() {
         .public_metadata(h.body::<serde_json::Value>("public_metadata"))
         .private_metadata(h.body::<serde_json::Value>("private_metadata"));
     h.check(call).await;
+    h.refused(h.clerk().organizations().merge_metadata(String::new()))
+        .await;
     h.responses_decode::<Organization>();
 }
 
@@ -1822,6 +2112,12 @@ async fn upload_organization_logo() {
         .upload_logo(h.path("organization_id"), h.upload())
         .uploader_user_id(h.form::<String>("uploader_user_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organizations()
+            .upload_logo(String::new(), h.upload()),
+    )
+    .await;
     h.responses_decode::<OrganizationWithLogo>();
 }
 
@@ -1835,6 +2131,8 @@ async fn delete_organization_logo() {
         .organizations()
         .delete_logo(h.path("organization_id"));
     h.check(call).await;
+    h.refused(h.clerk().organizations().delete_logo(String::new()))
+        .await;
     h.responses_decode::<Organization>();
 }
 
@@ -1848,6 +2146,12 @@ async fn get_organization_billing_subscription() {
         .organizations()
         .billing_subscription(h.path("organization_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organizations()
+            .billing_subscription(String::new()),
+    )
+    .await;
     h.responses_decode::<CommerceSubscription>();
 }
 
@@ -1861,6 +2165,12 @@ async fn get_organization_billing_credit_balance() {
         .organizations()
         .billing_credit_balance(h.path("organization_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organizations()
+            .billing_credit_balance(String::new()),
+    )
+    .await;
     h.responses_decode::<CommerceCreditBalance>();
 }
 
@@ -1881,6 +2191,13 @@ async fn adjust_organization_billing_credit_balance() {
         .currency(h.body::<String>("currency"))
         .note(h.body::<String>("note"));
     h.check(call).await;
+    h.refused(h.clerk().organizations().adjust_billing_credit_balance(
+        String::new(),
+        h.body::<i64>("amount"),
+        h.body::<CreditAdjustmentAction>("action"),
+        h.body::<String>("idempotency_key"),
+    ))
+    .await;
     h.responses_decode::<CommerceCreditLedger>();
 }
 
@@ -1899,6 +2216,15 @@ async fn list_organization_invitations() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().organization_invitations().list(String::new()))
+        .await;
+    h.refused(
+        h.clerk()
+            .organization_invitations()
+            .list(h.path("organization_id"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<OrganizationInvitation>>();
 }
 
@@ -1922,6 +2248,12 @@ async fn create_organization_invitation() {
         .expires_in_days(h.body::<i64>("expires_in_days"))
         .notify(h.body::<bool>("notify"));
     h.check(call).await;
+    h.refused(h.clerk().organization_invitations().create(
+        String::new(),
+        h.body::<String>("email_address"),
+        h.body::<String>("role"),
+    ))
+    .await;
     h.responses_decode::<OrganizationInvitation>();
 }
 
@@ -1935,6 +2267,17 @@ async fn create_organization_invitation_bulk() {
         h.items::<BulkOrganizationInvitation>(),
     );
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_invitations()
+            .bulk_create(String::new(), h.items::<BulkOrganizationInvitation>()),
+    )
+    .await;
+    h.refused(h.clerk().organization_invitations().bulk_create(
+        h.path("organization_id"),
+        Vec::<BulkOrganizationInvitation>::new(),
+    ))
+    .await;
     h.responses_decode::<Page<OrganizationInvitation>>();
 }
 
@@ -1950,6 +2293,19 @@ async fn list_pending_organization_invitations() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_invitations()
+            .list_pending(String::new()),
+    )
+    .await;
+    h.refused(
+        h.clerk()
+            .organization_invitations()
+            .list_pending(h.path("organization_id"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<OrganizationInvitation>>();
 }
 
@@ -1963,6 +2319,12 @@ async fn get_organization_invitation() {
         .organization_invitations()
         .get(h.path("organization_id"), h.path("invitation_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_invitations()
+            .get(String::new(), h.path("invitation_id")),
+    )
+    .await;
     h.responses_decode::<OrganizationInvitation>();
 }
 
@@ -1977,6 +2339,12 @@ async fn revoke_organization_invitation() {
         .revoke(h.path("organization_id"), h.path("invitation_id"))
         .requesting_user_id(h.body::<String>("requesting_user_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_invitations()
+            .revoke(String::new(), h.path("invitation_id")),
+    )
+    .await;
     h.responses_decode::<OrganizationInvitation>();
 }
 
@@ -1994,6 +2362,8 @@ async fn list_organization_roles() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().organization_roles().list().limit(0))
+        .await;
     h.responses_decode::<Page<Role>>();
 }
 
@@ -2023,6 +2393,8 @@ async fn get_organization_role() {
         .organization_roles()
         .get(h.path("organization_role_id"));
     h.check(call).await;
+    h.refused(h.clerk().organization_roles().get(String::new()))
+        .await;
     h.responses_decode::<Role>();
 }
 
@@ -2040,6 +2412,8 @@ async fn update_organization_role() {
         .description(h.body::<String>("description"))
         .permissions(h.body::<Vec<String>>("permissions"));
     h.check(call).await;
+    h.refused(h.clerk().organization_roles().update(String::new()))
+        .await;
     h.responses_decode::<Role>();
 }
 
@@ -2053,6 +2427,8 @@ async fn delete_organization_role() {
         .organization_roles()
         .delete(h.path("organization_role_id"));
     h.check(call).await;
+    h.refused(h.clerk().organization_roles().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -2066,6 +2442,12 @@ async fn assign_permission_to_organization_role() {
         .organization_roles()
         .assign_permission(h.path("organization_role_id"), h.path("permission_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_roles()
+            .assign_permission(String::new(), h.path("permission_id")),
+    )
+    .await;
     h.responses_decode::<Role>();
 }
 
@@ -2079,6 +2461,12 @@ async fn remove_permission_from_organization_role() {
         .organization_roles()
         .remove_permission(h.path("organization_role_id"), h.path("permission_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_roles()
+            .remove_permission(String::new(), h.path("permission_id")),
+    )
+    .await;
     h.responses_decode::<Role>();
 }
 
@@ -2110,6 +2498,15 @@ async fn list_organization_memberships() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().organization_memberships().list(String::new()))
+        .await;
+    h.refused(
+        h.clerk()
+            .organization_memberships()
+            .list(h.path("organization_id"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<OrganizationMembership>>();
 }
 
@@ -2129,6 +2526,12 @@ async fn create_organization_membership() {
         .public_metadata(h.body::<serde_json::Value>("public_metadata"))
         .private_metadata(h.body::<serde_json::Value>("private_metadata"));
     h.check(call).await;
+    h.refused(h.clerk().organization_memberships().create(
+        String::new(),
+        h.body::<String>("user_id"),
+        h.body::<String>("role"),
+    ))
+    .await;
     h.responses_decode::<OrganizationMembership>();
 }
 
@@ -2143,6 +2546,12 @@ async fn update_organization_membership() {
         h.body::<String>("role"),
     );
     h.check(call).await;
+    h.refused(h.clerk().organization_memberships().update(
+        String::new(),
+        h.path("user_id"),
+        h.body::<String>("role"),
+    ))
+    .await;
     h.responses_decode::<OrganizationMembership>();
 }
 
@@ -2156,6 +2565,12 @@ async fn delete_organization_membership() {
         .organization_memberships()
         .delete(h.path("organization_id"), h.path("user_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_memberships()
+            .delete(String::new(), h.path("user_id")),
+    )
+    .await;
     h.responses_decode::<OrganizationMembership>();
 }
 
@@ -2171,6 +2586,12 @@ async fn update_organization_membership_metadata() {
         .public_metadata(h.body::<serde_json::Value>("public_metadata"))
         .private_metadata(h.body::<serde_json::Value>("private_metadata"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_memberships()
+            .update_metadata(String::new(), h.path("user_id")),
+    )
+    .await;
     h.responses_decode::<OrganizationMembership>();
 }
 
@@ -2188,6 +2609,15 @@ async fn list_organization_domains() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().organization_domains().list(String::new()))
+        .await;
+    h.refused(
+        h.clerk()
+            .organization_domains()
+            .list(h.path("organization_id"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<OrganizationDomain>>();
 }
 
@@ -2204,6 +2634,8 @@ async fn create_organization_domain() {
         .enrollment_mode(h.body::<String>("enrollment_mode"))
         .verified(h.body::<bool>("verified"));
     h.check(call).await;
+    h.refused(h.clerk().organization_domains().create(String::new()))
+        .await;
     h.responses_decode::<OrganizationDomain>();
 }
 
@@ -2219,6 +2651,12 @@ async fn update_organization_domain() {
         .enrollment_mode(h.body::<String>("enrollment_mode"))
         .verified(h.body::<bool>("verified"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_domains()
+            .update(String::new(), h.path("domain_id")),
+    )
+    .await;
     h.responses_decode::<OrganizationDomain>();
 }
 
@@ -2232,6 +2670,12 @@ async fn delete_organization_domain() {
         .organization_domains()
         .delete(h.path("organization_id"), h.path("domain_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_domains()
+            .delete(String::new(), h.path("domain_id")),
+    )
+    .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -2245,6 +2689,12 @@ async fn verify_organization_domain_ownership() {
         .organization_domains()
         .verify_ownership(h.path("organization_id"), h.path("domain_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .organization_domains()
+            .verify_ownership(String::new(), h.path("domain_id")),
+    )
+    .await;
     h.responses_decode::<OrganizationDomain>();
 }
 
@@ -2266,6 +2716,8 @@ async fn list_all_organization_domains() {
         .offset(h.query::<u64>("offset"))
         .limit(h.query::<u32>("limit"));
     h.check(call).await;
+    h.refused(h.clerk().organization_domains().list_all().limit(0))
+        .await;
     h.responses_decode::<Page<OrganizationDomain>>();
 }
 
@@ -2296,6 +2748,7 @@ async fn list_redirect_ur_ls() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().redirect_urls().list().limit(0)).await;
     h.responses_decode::<Page<RedirectUrl>>();
 }
 
@@ -2316,6 +2769,8 @@ async fn get_redirect_url() {
     };
     let call = h.clerk().redirect_urls().get(h.path("id"));
     h.check(call).await;
+    h.refused(h.clerk().redirect_urls().get(String::new()))
+        .await;
     h.responses_decode::<RedirectUrl>();
 }
 
@@ -2326,6 +2781,8 @@ async fn delete_redirect_url() {
     };
     let call = h.clerk().redirect_urls().delete(h.path("id"));
     h.check(call).await;
+    h.refused(h.clerk().redirect_urls().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -2354,6 +2811,8 @@ async fn revoke_sign_in_token() {
         .sign_in_tokens()
         .revoke(h.path("sign_in_token_id"));
     h.check(call).await;
+    h.refused(h.clerk().sign_in_tokens().revoke(String::new()))
+        .await;
     h.responses_decode::<SignInToken>();
 }
 
@@ -2364,6 +2823,7 @@ async fn get_sign_up() {
     };
     let call = h.clerk().sign_ups().get(h.path("id"));
     h.check(call).await;
+    h.refused(h.clerk().sign_ups().get(String::new())).await;
     h.responses_decode::<SignUp>();
 }
 
@@ -2379,6 +2839,7 @@ async fn update_sign_up() {
         .external_id(h.body::<String>("external_id"))
         .custom_action(h.body::<bool>("custom_action"));
     h.check(call).await;
+    h.refused(h.clerk().sign_ups().update(String::new())).await;
     h.responses_decode::<SignUp>();
 }
 
@@ -2396,6 +2857,8 @@ async fn list_oauth_applications() {
         .order_by(h.query::<String>("order_by"))
         .name_query(h.query::<String>("name_query"));
     h.check(call).await;
+    h.refused(h.clerk().oauth_applications().list().limit(0))
+        .await;
     h.responses_decode::<Page<OAuthApplication>>();
 }
 
@@ -2428,6 +2891,8 @@ async fn get_oauth_application() {
         .oauth_applications()
         .get(h.path("oauth_application_id"));
     h.check(call).await;
+    h.refused(h.clerk().oauth_applications().get(String::new()))
+        .await;
     h.responses_decode::<OAuthApplication>();
 }
 
@@ -2448,6 +2913,8 @@ async fn update_oauth_application() {
         .pkce_required(h.body::<bool>("pkce_required"))
         .public(h.body::<bool>("public"));
     h.check(call).await;
+    h.refused(h.clerk().oauth_applications().update(String::new()))
+        .await;
     h.responses_decode::<OAuthApplication>();
 }
 
@@ -2461,6 +2928,8 @@ async fn delete_oauth_application() {
         .oauth_applications()
         .delete(h.path("oauth_application_id"));
     h.check(call).await;
+    h.refused(h.clerk().oauth_applications().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -2475,6 +2944,12 @@ async fn upload_oauth_application_logo() {
         .upload_logo(h.path("oauth_application_id"), h.upload())
         .uploader_user_id(h.form::<String>("uploader_user_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .oauth_applications()
+            .upload_logo(String::new(), h.upload()),
+    )
+    .await;
     h.responses_decode::<OAuthApplication>();
 }
 
@@ -2488,6 +2963,8 @@ async fn rotate_oauth_application_secret() {
         .oauth_applications()
         .rotate_secret(h.path("oauth_application_id"));
     h.check(call).await;
+    h.refused(h.clerk().oauth_applications().rotate_secret(String::new()))
+        .await;
     h.responses_decode::<OAuthApplicationWithSecret>();
 }
 
@@ -2501,6 +2978,12 @@ async fn revoke_oauth_application_token() {
         h.body::<SecretString>("token"),
     );
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .oauth_applications()
+            .revoke_token(String::new(), h.body::<SecretString>("token")),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -2518,6 +3001,8 @@ async fn list_saml_connections() {
         .order_by(h.query::<String>("order_by"))
         .organization_id(h.query::<Vec<String>>("organization_id"));
     h.check(call).await;
+    h.refused(h.clerk().saml_connections().list().limit(0))
+        .await;
     h.responses_decode::<Page<SamlConnection>>();
 }
 
@@ -2558,6 +3043,8 @@ async fn get_saml_connection() {
         .saml_connections()
         .get(h.path("saml_connection_id"));
     h.check(call).await;
+    h.refused(h.clerk().saml_connections().get(String::new()))
+        .await;
     h.responses_decode::<SamlConnection>();
 }
 
@@ -2590,6 +3077,8 @@ async fn update_saml_connection() {
         .login_hint(h.body::<EnterpriseConnectionSamlConnectionLoginHint>("login_hint"))
         .consent_verified_domains_deletion(h.body::<bool>("consent_verified_domains_deletion"));
     h.check(call).await;
+    h.refused(h.clerk().saml_connections().update(String::new()))
+        .await;
     h.responses_decode::<SamlConnection>();
 }
 
@@ -2603,6 +3092,8 @@ async fn delete_saml_connection() {
         .saml_connections()
         .delete(h.path("saml_connection_id"));
     h.check(call).await;
+    h.refused(h.clerk().saml_connections().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -2620,6 +3111,8 @@ async fn list_enterprise_connections() {
         .organization_id(h.query::<String>("organization_id"))
         .active(h.query::<bool>("active"));
     h.check(call).await;
+    h.refused(h.clerk().enterprise_connections().list().limit(0))
+        .await;
     h.responses_decode::<Page<EnterpriseConnection>>();
 }
 
@@ -2645,6 +3138,12 @@ async fn create_enterprise_connection() {
             h.body::<Vec<CreateEnterpriseConnectionCustomAttributes>>("custom_attributes"),
         );
     h.check(call).await;
+    h.refused(h.clerk().enterprise_connections().create(
+        h.body::<String>("name"),
+        h.body::<EnterpriseConnectionProvider>("provider"),
+        Vec::<String>::new(),
+    ))
+    .await;
     h.responses_decode::<EnterpriseConnection>();
 }
 
@@ -2658,6 +3157,8 @@ async fn get_enterprise_connection() {
         .enterprise_connections()
         .get(h.path("enterprise_connection_id"));
     h.check(call).await;
+    h.refused(h.clerk().enterprise_connections().get(String::new()))
+        .await;
     h.responses_decode::<EnterpriseConnection>();
 }
 
@@ -2683,6 +3184,8 @@ async fn update_enterprise_connection() {
             h.body::<Vec<CreateEnterpriseConnectionCustomAttributes>>("custom_attributes"),
         );
     h.check(call).await;
+    h.refused(h.clerk().enterprise_connections().update(String::new()))
+        .await;
     h.responses_decode::<EnterpriseConnection>();
 }
 
@@ -2696,6 +3199,8 @@ async fn delete_enterprise_connection() {
         .enterprise_connections()
         .delete(h.path("enterprise_connection_id"));
     h.check(call).await;
+    h.refused(h.clerk().enterprise_connections().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -2712,6 +3217,19 @@ async fn list_enterprise_connection_test_runs() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .enterprise_connections()
+            .list_test_runs(String::new()),
+    )
+    .await;
+    h.refused(
+        h.clerk()
+            .enterprise_connections()
+            .list_test_runs(h.path("enterprise_connection_id"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<EnterpriseConnectionTestRun>>();
 }
 
@@ -2725,6 +3243,12 @@ async fn create_enterprise_connection_test_run() {
         .enterprise_connections()
         .create_test_run(h.path("enterprise_connection_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .enterprise_connections()
+            .create_test_run(String::new()),
+    )
+    .await;
     h.responses_decode::<EnterpriseConnectionTestRunResponse>();
 }
 
@@ -2765,6 +3289,8 @@ async fn revoke_agent_task() {
     };
     let call = h.clerk().agent_tasks().revoke(h.path("agent_task_id"));
     h.check(call).await;
+    h.refused(h.clerk().agent_tasks().revoke(String::new()))
+        .await;
     h.responses_decode::<AgentTask>();
 }
 
@@ -2781,6 +3307,13 @@ async fn instance_get_organization_memberships() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .users()
+            .get_instance_organization_memberships()
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<OrganizationMembership>>();
 }
 
@@ -2799,6 +3332,8 @@ async fn list_waitlist_entries() {
         .status(h.query::<WaitlistEntryStatusFilter>("status"))
         .order_by(h.query::<String>("order_by"));
     h.check(call).await;
+    h.refused(h.clerk().waitlist_entries().list().limit(0))
+        .await;
     h.responses_decode::<Page<WaitlistEntry>>();
 }
 
@@ -2826,6 +3361,12 @@ async fn create_bulk_waitlist_entries() {
         .waitlist_entries()
         .bulk_create(h.items::<BulkWaitlistEntry>());
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .waitlist_entries()
+            .bulk_create(Vec::<BulkWaitlistEntry>::new()),
+    )
+    .await;
     h.responses_decode::<Vec<WaitlistEntry>>();
 }
 
@@ -2839,6 +3380,8 @@ async fn delete_waitlist_entry() {
         .waitlist_entries()
         .delete(h.path("waitlist_entry_id"));
     h.check(call).await;
+    h.refused(h.clerk().waitlist_entries().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -2853,6 +3396,8 @@ async fn invite_waitlist_entry() {
         .invite(h.path("waitlist_entry_id"))
         .ignore_existing(h.body::<bool>("ignore_existing"));
     h.check(call).await;
+    h.refused(h.clerk().waitlist_entries().invite(String::new()))
+        .await;
     h.responses_decode::<WaitlistEntry>();
 }
 
@@ -2866,6 +3411,8 @@ async fn reject_waitlist_entry() {
         .waitlist_entries()
         .reject(h.path("waitlist_entry_id"));
     h.check(call).await;
+    h.refused(h.clerk().waitlist_entries().reject(String::new()))
+        .await;
     h.responses_decode::<WaitlistEntry>();
 }
 
@@ -2882,6 +3429,7 @@ async fn get_commerce_plan_list() {
         .offset(h.query::<u64>("offset"))
         .payer_type(h.query::<PayerType>("payer_type"));
     h.check(call).await;
+    h.refused(h.clerk().billing().list_plans().limit(0)).await;
     h.responses_decode::<Page<CommercePlan>>();
 }
 
@@ -2898,6 +3446,7 @@ async fn get_billing_price_list() {
         .offset(h.query::<u64>("offset"))
         .plan_id(h.query::<String>("plan_id"));
     h.check(call).await;
+    h.refused(h.clerk().billing().list_prices().limit(0)).await;
     h.responses_decode::<Page<BillingPrice>>();
 }
 
@@ -2937,6 +3486,8 @@ async fn get_commerce_subscription_item_list() {
         .include_free(h.query::<bool>("include_free"))
         .query(h.query::<String>("query"));
     h.check(call).await;
+    h.refused(h.clerk().billing().list_subscription_items().limit(0))
+        .await;
     h.responses_decode::<Page<CommerceSubscriptionItem>>();
 }
 
@@ -2951,6 +3502,8 @@ async fn cancel_commerce_subscription_item() {
         .cancel_subscription_item(h.path("subscription_item_id"))
         .end_now(h.query::<bool>("end_now"));
     h.check(call).await;
+    h.refused(h.clerk().billing().cancel_subscription_item(String::new()))
+        .await;
     h.responses_decode::<CommerceSubscriptionItem>();
 }
 
@@ -2964,6 +3517,12 @@ async fn extend_billing_subscription_item_free_trial() {
         h.body::<String>("extend_to"),
     );
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .billing()
+            .extend_subscription_item_free_trial(String::new(), h.body::<String>("extend_to")),
+    )
+    .await;
     h.responses_decode::<BillingSubscriptionItem>();
 }
 
@@ -2978,6 +3537,12 @@ async fn create_billing_price_transition() {
         h.body::<String>("to_price_id"),
     );
     h.check(call).await;
+    h.refused(h.clerk().billing().create_price_transition(
+        String::new(),
+        h.body::<String>("from_price_id"),
+        h.body::<String>("to_price_id"),
+    ))
+    .await;
     h.responses_decode::<CommercePriceTransition>();
 }
 
@@ -2991,6 +3556,12 @@ async fn apply_billing_subscription_item_discount() {
         h.body::<String>("discount_id"),
     );
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .billing()
+            .apply_subscription_item_discount(String::new(), h.body::<String>("discount_id")),
+    )
+    .await;
     h.responses_decode::<CommerceDiscountRedemption>();
 }
 
@@ -3004,6 +3575,12 @@ async fn remove_billing_subscription_item_discount() {
         .billing()
         .remove_subscription_item_discount(h.path("subscription_item_id"), h.path("discount_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .billing()
+            .remove_subscription_item_discount(String::new(), h.path("discount_id")),
+    )
+    .await;
     h.responses_decode::<CommerceDiscountRedemption>();
 }
 
@@ -3019,6 +3596,8 @@ async fn get_billing_statement_list() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().billing().list_statements().limit(0))
+        .await;
     h.responses_decode::<Page<BillingStatement>>();
 }
 
@@ -3029,6 +3608,8 @@ async fn get_billing_statement() {
     };
     let call = h.clerk().billing().get_statement(h.path("statementID"));
     h.check(call).await;
+    h.refused(h.clerk().billing().get_statement(String::new()))
+        .await;
     h.responses_decode::<BillingStatement>();
 }
 
@@ -3044,6 +3625,19 @@ async fn get_billing_statement_payment_attempts() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .billing()
+            .get_statement_payment_attempts(String::new()),
+    )
+    .await;
+    h.refused(
+        h.clerk()
+            .billing()
+            .get_statement_payment_attempts(h.path("statementID"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<BillingPaymentAttempt>>();
 }
 
@@ -3061,6 +3655,8 @@ async fn list_organization_permissions() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().organization_permissions().list().limit(0))
+        .await;
     h.responses_decode::<Page<Permission>>();
 }
 
@@ -3088,6 +3684,8 @@ async fn get_organization_permission() {
         .organization_permissions()
         .get(h.path("permission_id"));
     h.check(call).await;
+    h.refused(h.clerk().organization_permissions().get(String::new()))
+        .await;
     h.responses_decode::<Permission>();
 }
 
@@ -3104,6 +3702,8 @@ async fn update_organization_permission() {
         .key(h.body::<String>("key"))
         .description(h.body::<String>("description"));
     h.check(call).await;
+    h.refused(h.clerk().organization_permissions().update(String::new()))
+        .await;
     h.responses_decode::<Permission>();
 }
 
@@ -3117,6 +3717,8 @@ async fn delete_organization_permission() {
         .organization_permissions()
         .delete(h.path("permission_id"));
     h.check(call).await;
+    h.refused(h.clerk().organization_permissions().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -3134,6 +3736,7 @@ async fn list_role_sets() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().role_sets().list().limit(0)).await;
     h.responses_decode::<Page<RoleSet>>();
 }
 
@@ -3165,6 +3768,7 @@ async fn get_role_set() {
     };
     let call = h.clerk().role_sets().get(h.path("role_set_key_or_id"));
     h.check(call).await;
+    h.refused(h.clerk().role_sets().get(String::new())).await;
     h.responses_decode::<RoleSet>();
 }
 
@@ -3184,6 +3788,7 @@ async fn update_role_set() {
         .default_role_key(h.body::<String>("default_role_key"))
         .creator_role_key(h.body::<String>("creator_role_key"));
     h.check(call).await;
+    h.refused(h.clerk().role_sets().update(String::new())).await;
     h.responses_decode::<RoleSet>();
 }
 
@@ -3201,6 +3806,12 @@ async fn replace_role_set() {
         )
         .reassignment_mappings(h.body::<ReassignmentMappings>("reassignment_mappings"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .role_sets()
+            .replace(String::new(), h.body::<String>("dest_role_set_key")),
+    )
+    .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -3219,6 +3830,12 @@ async fn add_roles_to_role_set() {
         .default_role_key(h.body::<String>("default_role_key"))
         .creator_role_key(h.body::<String>("creator_role_key"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .role_sets()
+            .add_roles(String::new(), h.body::<Vec<String>>("role_keys")),
+    )
+    .await;
     h.responses_decode::<RoleSet>();
 }
 
@@ -3233,6 +3850,12 @@ async fn replace_role_in_role_set() {
         h.body::<String>("to_role_key"),
     );
     h.check(call).await;
+    h.refused(h.clerk().role_sets().replace_role(
+        String::new(),
+        h.body::<String>("role_key"),
+        h.body::<String>("to_role_key"),
+    ))
+    .await;
     h.responses_decode::<RoleSet>();
 }
 
@@ -3248,6 +3871,8 @@ async fn list_scim_directories() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().scim_directories().list().limit(0))
+        .await;
     h.responses_decode::<Page<ScimDirectory>>();
 }
 
@@ -3279,6 +3904,8 @@ async fn get_scim_directory() {
         .scim_directories()
         .get(h.path("scim_directory_id"));
     h.check(call).await;
+    h.refused(h.clerk().scim_directories().get(String::new()))
+        .await;
     h.responses_decode::<ScimDirectory>();
 }
 
@@ -3299,6 +3926,8 @@ async fn update_scim_directory() {
         )
         .group_role_mapping_enabled(h.body::<bool>("group_role_mapping_enabled"));
     h.check(call).await;
+    h.refused(h.clerk().scim_directories().update(String::new()))
+        .await;
     h.responses_decode::<ScimDirectory>();
 }
 
@@ -3312,6 +3941,8 @@ async fn delete_scim_directory() {
         .scim_directories()
         .delete(h.path("scim_directory_id"));
     h.check(call).await;
+    h.refused(h.clerk().scim_directories().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -3325,6 +3956,8 @@ async fn rotate_scim_directory_api_key() {
         .scim_directories()
         .rotate_api_key(h.path("scim_directory_id"));
     h.check(call).await;
+    h.refused(h.clerk().scim_directories().rotate_api_key(String::new()))
+        .await;
     h.responses_decode::<ScimDirectory>();
 }
 
@@ -3338,6 +3971,12 @@ async fn list_scim_group_role_mappings() {
         .scim_directories()
         .list_group_role_mappings(h.path("scim_directory_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .scim_directories()
+            .list_group_role_mappings(String::new()),
+    )
+    .await;
     h.responses_decode::<Page<ScimGroupRoleMapping>>();
 }
 
@@ -3356,6 +3995,12 @@ async fn create_scim_group_role_mapping() {
         )
         .precedence(h.body::<i64>("precedence"));
     h.check(call).await;
+    h.refused(h.clerk().scim_directories().create_group_role_mapping(
+        String::new(),
+        h.body::<String>("scim_group_id"),
+        h.body::<String>("role_id"),
+    ))
+    .await;
     h.responses_decode::<ScimGroupRoleMapping>();
 }
 
@@ -3369,6 +4014,11 @@ async fn replace_scim_group_role_mappings() {
         h.body::<Vec<ReplaceScimGroupRoleMappingsMappings>>("mappings"),
     );
     h.check(call).await;
+    h.refused(h.clerk().scim_directories().replace_group_role_mappings(
+        String::new(),
+        h.body::<Vec<ReplaceScimGroupRoleMappingsMappings>>("mappings"),
+    ))
+    .await;
     h.responses_decode::<Page<ScimGroupRoleMapping>>();
 }
 
@@ -3382,6 +4032,12 @@ async fn delete_scim_group_role_mapping() {
         .scim_directories()
         .delete_group_role_mapping(h.path("scim_directory_id"), h.path("mapping_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .scim_directories()
+            .delete_group_role_mapping(String::new(), h.path("mapping_id")),
+    )
+    .await;
     h.responses_decode::<DeletedScimGroupRoleMapping>();
 }
 
@@ -3397,6 +4053,7 @@ async fn list_directories() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(h.clerk().directories().list().limit(0)).await;
     h.responses_decode::<Page<Directory>>();
 }
 
@@ -3425,6 +4082,7 @@ async fn get_directory() {
     };
     let call = h.clerk().directories().get(h.path("directory_id"));
     h.check(call).await;
+    h.refused(h.clerk().directories().get(String::new())).await;
     h.responses_decode::<Directory>();
 }
 
@@ -3445,6 +4103,8 @@ async fn update_directory() {
         )
         .group_role_mapping_enabled(h.body::<bool>("group_role_mapping_enabled"));
     h.check(call).await;
+    h.refused(h.clerk().directories().update(String::new()))
+        .await;
     h.responses_decode::<Directory>();
 }
 
@@ -3455,6 +4115,8 @@ async fn delete_directory() {
     };
     let call = h.clerk().directories().delete(h.path("directory_id"));
     h.check(call).await;
+    h.refused(h.clerk().directories().delete(String::new()))
+        .await;
     h.responses_decode::<DeletedObject>();
 }
 
@@ -3468,6 +4130,8 @@ async fn rotate_directory_api_key() {
         .directories()
         .rotate_api_key(h.path("directory_id"));
     h.check(call).await;
+    h.refused(h.clerk().directories().rotate_api_key(String::new()))
+        .await;
     h.responses_decode::<Directory>();
 }
 
@@ -3481,6 +4145,12 @@ async fn list_directory_group_role_mappings() {
         .directories()
         .list_group_role_mappings(h.path("directory_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .directories()
+            .list_group_role_mappings(String::new()),
+    )
+    .await;
     h.responses_decode::<Page<DirectoryGroupRoleMapping>>();
 }
 
@@ -3497,6 +4167,12 @@ async fn create_directory_group_role_mapping() {
         .scim_group_id(h.body::<String>("scim_group_id"))
         .precedence(h.body::<i64>("precedence"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .directories()
+            .create_group_role_mapping(String::new(), h.body::<String>("role_id")),
+    )
+    .await;
     h.responses_decode::<DirectoryGroupRoleMapping>();
 }
 
@@ -3510,6 +4186,11 @@ async fn replace_directory_group_role_mappings() {
         h.body::<Vec<ReplaceDirectoryGroupRoleMappingsMappings>>("mappings"),
     );
     h.check(call).await;
+    h.refused(h.clerk().directories().replace_group_role_mappings(
+        String::new(),
+        h.body::<Vec<ReplaceDirectoryGroupRoleMappingsMappings>>("mappings"),
+    ))
+    .await;
     h.responses_decode::<Page<DirectoryGroupRoleMapping>>();
 }
 
@@ -3523,6 +4204,12 @@ async fn delete_directory_group_role_mapping() {
         .directories()
         .delete_group_role_mapping(h.path("directory_id"), h.path("mapping_id"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .directories()
+            .delete_group_role_mapping(String::new(), h.path("mapping_id")),
+    )
+    .await;
     h.responses_decode::<DeletedDirectoryGroupRoleMapping>();
 }
 
@@ -3554,6 +4241,8 @@ async fn revoke_admin_portal_link_token() {
         .revoke(h.path("adminPortalLinkTokenID"))
         .revocation_reason(h.body::<String>("revocation_reason"));
     h.check(call).await;
+    h.refused(h.clerk().admin_portal_link_tokens().revoke(String::new()))
+        .await;
     h.responses_decode::<RevokedAdminPortalLinkToken>();
 }
 
@@ -3572,6 +4261,13 @@ async fn get_api_keys() {
         .offset(h.query::<u64>("offset"))
         .query(h.query::<String>("query"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .api_keys()
+            .list(h.query::<String>("subject"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<ApiKey>>();
 }
 
@@ -3601,6 +4297,7 @@ async fn get_api_key() {
     };
     let call = h.clerk().api_keys().get(h.path("apiKeyID"));
     h.check(call).await;
+    h.refused(h.clerk().api_keys().get(String::new())).await;
     h.responses_decode::<ApiKey>();
 }
 
@@ -3619,6 +4316,7 @@ async fn update_api_key() {
         .subject(h.body::<String>("subject"))
         .seconds_until_expiration(h.body::<f64>("seconds_until_expiration"));
     h.check(call).await;
+    h.refused(h.clerk().api_keys().update(String::new())).await;
     h.responses_decode::<ApiKey>();
 }
 
@@ -3629,6 +4327,7 @@ async fn delete_api_key() {
     };
     let call = h.clerk().api_keys().delete(h.path("apiKeyID"));
     h.check(call).await;
+    h.refused(h.clerk().api_keys().delete(String::new())).await;
     h.responses_decode::<DeletedApiKey>();
 }
 
@@ -3639,6 +4338,8 @@ async fn get_api_key_secret() {
     };
     let call = h.clerk().api_keys().get_secret(h.path("apiKeyID"));
     h.check(call).await;
+    h.refused(h.clerk().api_keys().get_secret(String::new()))
+        .await;
     h.responses_decode::<ApiKeySecret>();
 }
 
@@ -3653,6 +4354,7 @@ async fn revoke_api_key() {
         .revoke(h.path("apiKeyID"))
         .revocation_reason(h.body::<String>("revocation_reason"));
     h.check(call).await;
+    h.refused(h.clerk().api_keys().revoke(String::new())).await;
     h.responses_decode::<ApiKey>();
 }
 
@@ -3683,6 +4385,13 @@ async fn get_m2m_tokens() {
         .limit(h.query::<u32>("limit"))
         .offset(h.query::<u64>("offset"));
     h.check(call).await;
+    h.refused(
+        h.clerk()
+            .m2m()
+            .list_tokens(h.query::<String>("subject"))
+            .limit(0),
+    )
+    .await;
     h.responses_decode::<Page<M2mToken>>();
 }
 
@@ -3714,6 +4423,7 @@ async fn revoke_m2m_token() {
         .revoke_token(h.path("m2m_token_id"))
         .revocation_reason(h.body::<String>("revocation_reason"));
     h.check(call).await;
+    h.refused(h.clerk().m2m().revoke_token(String::new())).await;
     h.responses_decode::<M2mToken>();
 }
 

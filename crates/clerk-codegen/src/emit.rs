@@ -33,6 +33,7 @@ pub fn emit(types: &Types<'_>, ops: &[Op], cfg: &Config<'_>) -> Result<Files, Ve
     let dir = cfg.out_dir;
     files.insert(format!("{dir}/mod.rs"), root_module(cfg));
     files.insert(format!("{dir}/operations.rs"), operations_table(ops));
+    files.insert(format!("{dir}/operations.md"), operations_markdown(ops));
 
     // Models, one file per group that alone uses them, `common` for the rest.
     let mut by_module: BTreeMap<String, Vec<&Model>> = BTreeMap::new();
@@ -439,6 +440,28 @@ fn operations_table(ops: &[Op]) -> String {
         let _ = writeln!(out, "&{},", names::screaming(&op.id));
     }
     out.push_str("];\n");
+    out
+}
+
+/// The table as Markdown, for the docs: every operationId beside its call, group by group.
+fn operations_markdown(ops: &[Op]) -> String {
+    let mut out = format!(
+        "\n\n## Every operation\n\n{} operations, by group. Each links to Clerk's reference.\n\n| Call | operationId | Method and path |\n|---|---|---|\n",
+        ops.len()
+    );
+    let mut sorted: Vec<&Op> = ops.iter().collect();
+    sorted.sort_by(|a, b| (&a.group, &a.method).cmp(&(&b.group, &b.method)));
+    for op in sorted {
+        let _ = writeln!(
+            out,
+            "| `clerk.{}` | [`{}`]({}) | `{} /v1{}` |",
+            op.call(),
+            op.id,
+            reference_url(op),
+            op.http,
+            op.path
+        );
+    }
     out
 }
 
@@ -923,11 +946,25 @@ fn checks(fields: &[Field], prefix: &str) -> String {
 }
 
 fn endpoint_impl(out: &mut String, op: &Op) {
+    let _ = &op.bulk;
     let r = &op.request;
     let encode = match &op.params {
         Params::None => "let _ = request;\nOk(())".to_owned(),
         Params::Query(fields) => format!("{}request.query(self)", checks(fields, "self")),
         Params::Json(fields) => format!("{}request.json(self)", checks(fields, "self")),
+        Params::JsonOf(Ty::Vec(_), _) => {
+            let (min, max) = op.bulk.unwrap_or_default();
+            let bound = |b: Option<u64>| b.map_or("None".to_owned(), |n| format!("Some({n})"));
+            if min.is_some() || max.is_some() {
+                format!(
+                    "check::items(\"items\", self.0.len(), {}, {})?;\nrequest.json(self)",
+                    bound(min),
+                    bound(max)
+                )
+            } else {
+                "request.json(self)".to_owned()
+            }
+        }
         Params::JsonOf(_, fields) => format!("{}request.json(self)", checks(fields, "self.0")),
         Params::Multipart(fields) => {
             let mut s = checks(fields, "self");
@@ -1068,6 +1105,44 @@ fn tests_file(types: &Types<'_>, ops: &[Op]) -> String {
             );
         }
         out.push_str(";\nh.check(call).await;\n");
+        // Bad input is refused before anything is sent.
+        let call_with = |args: &[String]| {
+            format!(
+                "h.clerk().{}().{}({})",
+                op.group,
+                op.method,
+                args.join(", ")
+            )
+        };
+        if !op.path_params.is_empty() {
+            let mut bad = args.clone();
+            bad[0] = "String::new()".to_owned();
+            let _ = writeln!(out, "h.refused({}).await;", call_with(&bad));
+        }
+        if let Some(f) = fields
+            .iter()
+            .find(|f| f.wire == "limit" && f.checks.minimum.is_some() && !is_argument(f))
+        {
+            let _ = writeln!(out, "h.refused({}.{}(0)).await;", call_with(&args), f.rust);
+        }
+        let arg_fields: Vec<&Field> = fields.iter().filter(|f| is_argument(f)).collect();
+        for (i, f) in arg_fields.iter().enumerate() {
+            if let (Ty::Vec(inner), Some(min)) = (&f.ty, f.checks.min_items)
+                && min > 0
+            {
+                let mut bad = args.clone();
+                bad[op.path_params.len() + i] = format!("Vec::<{}>::new()", inner.rust());
+                let _ = writeln!(out, "h.refused({}).await;", call_with(&bad));
+            }
+        }
+        if let (Params::JsonOf(Ty::Vec(inner), _), Some((Some(min), _))) = (&op.params, op.bulk)
+            && min > 0
+        {
+            let mut bad = args.clone();
+            let last = bad.len() - 1;
+            bad[last] = format!("Vec::<{}>::new()", inner.rust());
+            let _ = writeln!(out, "h.refused({}).await;", call_with(&bad));
+        }
         if let Some(t) = op.response_type() {
             let _ = writeln!(out, "h.responses_decode::<{t}>();");
         }

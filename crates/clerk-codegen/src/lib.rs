@@ -46,7 +46,11 @@ pub fn generate(
     let files = emit::emit(&types, &built.ops, cfg)?;
     let mut formatted = Files::new();
     for (path, text) in files {
-        let text = rustfmt(&text).map_err(|e| vec![format!("{path}: {e}")])?;
+        let text = if path.ends_with(".rs") {
+            rustfmt(&text).map_err(|e| vec![format!("{path}: {e}")])?
+        } else {
+            text
+        };
         formatted.insert(path, text);
     }
     Ok(formatted)

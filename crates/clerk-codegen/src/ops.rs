@@ -71,6 +71,8 @@ pub struct Op {
     pub params: Params,
     pub response: Response,
     pub list: Option<List>,
+    /// The bounds of an array body (bulk operations): (minItems, maxItems).
+    pub bulk: Option<(Option<u64>, Option<u64>)>,
 }
 
 impl Op {
@@ -294,6 +296,18 @@ pub fn build(types: &mut Types<'_>) -> Built {
                 String::new()
             }
         };
+        let bulk = op
+            .get("requestBody")
+            .map(|b| types.resolve(b).clone())
+            .and_then(|b| b.pointer("/content/application~1json/schema").cloned())
+            .map(|schema| types.resolve(&schema).clone())
+            .filter(|schema| schema.at("type").as_str() == Some("array"))
+            .map(|schema| {
+                (
+                    schema.at("minItems").as_u64(),
+                    schema.at("maxItems").as_u64(),
+                )
+            });
         ops.push(Op {
             id: id.clone(),
             group,
@@ -315,6 +329,7 @@ pub fn build(types: &mut Types<'_>) -> Built {
             params,
             response,
             list,
+            bulk,
         });
     }
     for id in ov.op.keys() {

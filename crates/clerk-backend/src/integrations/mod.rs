@@ -1,7 +1,7 @@
 //! Web framework integrations of request authentication, each behind its feature.
 //!
 //! - `axum` (feature `axum`): [`ClerkLayer`](axum::ClerkLayer), a tower `Layer` that
-//!   authenticates every request and stores its [`AuthState`](crate::auth::AuthState) in the
+//!   authenticates every request and stores its [`crate::auth::AuthState`] in the
 //!   request's extensions (so it works in axum, tonic or any tower stack), and the extractors
 //!   [`Auth`](axum::Auth) (may be signed out) and [`RequireSession`](axum::RequireSession)
 //!   (rejects with 401). Choose protected routes with `Router::route_layer`.

@@ -97,7 +97,9 @@ pub struct VerificationDetails {
     pub message: Option<String>,
 }
 
-/// A verification, by shape. See the [module documentation](self).
+/// A verification, by shape: the spec describes eleven shapes that share their fields, carried
+/// here as one [`VerificationDetails`]; a shape this SDK does not know, or one that does not
+/// decode, is kept as raw JSON in [`Verification::Other`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Verification {

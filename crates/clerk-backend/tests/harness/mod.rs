@@ -276,6 +276,27 @@ impl Harness {
         );
     }
 
+    /// `call` fails with `is_invalid_input()`, naming the operation, and sends nothing.
+    pub async fn refused<R: Endpoint>(&self, call: RequestBuilder<R>)
+    where
+        R::Output: Debug,
+    {
+        let before = self.server.received_requests().await.map_or(0, |r| r.len());
+        match call.send().await {
+            Ok(answer) => panic!("{}: bad input was sent and answered {answer:?}", self.id),
+            Err(e) => {
+                assert!(
+                    e.is_invalid_input(),
+                    "{}: {e:?} is not invalid input",
+                    self.id
+                );
+                assert_eq!(e.operation(), Some(self.id.as_str()), "{e}");
+            }
+        }
+        let after = self.server.received_requests().await.map_or(0, |r| r.len());
+        assert_eq!(before, after, "{}: bad input reached the server", self.id);
+    }
+
     fn check_headers(&self, request: &wiremock::Request, problems: &mut Vec<String>) {
         let get = |name: &str| {
             request

@@ -281,6 +281,7 @@ impl Endpoint for CreateBulkInvitations {
     const OPERATION: &'static Operation = &operations::CREATE_BULK_INVITATIONS;
 
     fn encode(&self, request: &mut Request) -> Result<()> {
+        check::items("items", self.0.len(), Some(1), Some(10))?;
         request.json(self)
     }
 

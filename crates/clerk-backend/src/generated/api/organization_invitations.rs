@@ -431,6 +431,7 @@ impl Endpoint for CreateOrganizationInvitationBulk {
     const OPERATION: &'static Operation = &operations::CREATE_ORGANIZATION_INVITATION_BULK;
 
     fn encode(&self, request: &mut Request) -> Result<()> {
+        check::items("items", self.0.len(), Some(1), Some(10))?;
         request.json(self)
     }
 

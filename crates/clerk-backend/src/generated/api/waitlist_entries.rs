@@ -250,6 +250,7 @@ impl Endpoint for CreateBulkWaitlistEntries {
     const OPERATION: &'static Operation = &operations::CREATE_BULK_WAITLIST_ENTRIES;
 
     fn encode(&self, request: &mut Request) -> Result<()> {
+        check::items("items", self.0.len(), Some(1), Some(50))?;
         request.json(self)
     }
 
