@@ -363,6 +363,7 @@ fn unbranded(svix: &str) -> Option<&'static str> {
 }
 
 /// The one value of a header under its Svix name or, when that is absent, its unbranded twin.
+/// An empty value is a missing header, as the Svix libraries read it.
 fn header<'a>(headers: &'a HeaderMap, svix: &'static str) -> Result<&'a str, WebhookError> {
     for name in std::iter::once(svix).chain(unbranded(svix)) {
         let mut values = headers.get_all(name).iter();
@@ -370,9 +371,13 @@ fn header<'a>(headers: &'a HeaderMap, svix: &'static str) -> Result<&'a str, Web
             if values.next().is_some() {
                 return Err(WebhookError::InvalidHeader(svix));
             }
-            return first
+            let value = first
                 .to_str()
-                .map_err(|_| WebhookError::InvalidHeader(svix));
+                .map_err(|_| WebhookError::InvalidHeader(svix))?;
+            if value.trim().is_empty() {
+                return Err(WebhookError::MissingHeader(svix));
+            }
+            return Ok(value);
         }
     }
     Err(WebhookError::MissingHeader(svix))
