@@ -135,17 +135,15 @@ impl JwksCache {
                 )
             }));
         }
-        let found = match kid {
-            Some(kid) => s.keys.get(kid),
-            // Clerk's tokens name their key; without a `kid`, only a single key is unambiguous.
-            None if s.keys.len() == 1 => s.keys.values().next(),
-            None => {
-                return Decision::Fail(TokenVerificationError::new(
-                    TokenReason::JwkFailedToResolve,
-                    "the token has no `kid` and the JWKS holds several keys",
-                ));
-            }
+        // Clerk's tokens name their key: without a `kid`, no key of the set matches, as
+        // Clerk's SDK answers (and no refetch would find one).
+        let Some(kid) = kid else {
+            return Decision::Fail(TokenVerificationError::new(
+                TokenReason::JwkKidMismatch,
+                "the token has no `kid`, so no key of the instance matches it",
+            ));
         };
+        let found = s.keys.get(kid);
         match found {
             Some(Ok(key)) if expired && may_fetch => {
                 Decision::UseAndRefresh(key.clone(), s.generation)

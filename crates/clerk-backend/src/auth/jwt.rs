@@ -1,7 +1,9 @@
-//! Reading a JWT: its three parts, its header, its payload, its signature and its time claims.
-//! Shared by the session-token verifier and request authentication, and depending on neither.
+//! Reading a JWT: its three parts, its header, its payload, its signature and its time claims,
+//! with Clerk's rules (JSB `jwt/verifyJwt.ts`, `jwt/assertions.ts`). Shared by the session-token
+//! verifier and request authentication, and depending on neither.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,6 +18,9 @@ pub const SESSION_TOKEN_CATEGORY: &str = "cl_B7d4PD111AAA";
 pub const TEMPLATE_TOKEN_CATEGORY: &str = "cl_B7d4PD222AAA";
 /// The header category of machine-to-machine tokens.
 pub const M2M_TOKEN_CATEGORY: &str = "cl_B7d4PD333AAA";
+/// The header category that stands for any class: instances with the legacy setting that turns
+/// category checks off stamp every token with it, and Clerk's SDK accepts it anywhere.
+pub const IGNORE_TOKEN_CATEGORY: &str = "cl_I7d4PD111III";
 
 /// The longest token looked at. Session tokens fit in a cookie (4 KB); anything far larger is
 /// refused before any decoding, so a huge token costs nothing.
@@ -25,10 +30,50 @@ pub(crate) fn invalid(message: impl Into<String>) -> TokenVerificationError {
     TokenVerificationError::new(TokenReason::TokenInvalid, message)
 }
 
-pub(crate) fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+/// Where a verifier reads "now" from: the system clock unless a test pins it.
+#[derive(Clone)]
+pub(crate) struct Clock(Option<Arc<dyn Fn() -> SystemTime + Send + Sync>>);
+
+impl Clock {
+    pub(crate) fn system() -> Clock {
+        Clock(None)
+    }
+
+    pub(crate) fn custom(now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Clock {
+        Clock(Some(Arc::new(now)))
+    }
+
+    /// Now, in milliseconds since the epoch.
+    pub(crate) fn now_ms(&self) -> i64 {
+        unix_ms(match &self.0 {
+            Some(now) => now(),
+            None => SystemTime::now(),
+        })
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "custom" } else { "system" })
+    }
+}
+
+/// Milliseconds since the epoch (negative before it).
+pub(crate) fn unix_ms(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
+    }
+}
+
+/// A duration in whole milliseconds.
+pub(crate) fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Decodes a base64url segment, accepting the `=` padding some encoders add.
+fn base64url(segment: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(segment.trim_end_matches('=')).ok()
 }
 
 /// A token's three parts, with the header decoded.
@@ -64,9 +109,8 @@ pub(crate) fn parse(token: &str) -> Result<Jwt<'_>, TokenVerificationError> {
     else {
         return Err(invalid("a JWT has three parts separated by dots"));
     };
-    let header_json = URL_SAFE_NO_PAD
-        .decode(header)
-        .map_err(|_| invalid("the JWT header is not base64url"))?;
+    let header_json =
+        base64url(header).ok_or_else(|| invalid("the JWT header is not base64url"))?;
     let header: Header = serde_json::from_slice(&header_json)
         .map_err(|_| invalid("the JWT header is not a JSON object"))?;
     let signing_input = &token[..header_len(token)];
@@ -86,25 +130,28 @@ fn header_len(token: &str) -> usize {
 /// Decodes a token's payload without checking anything, to tell what kind of token it is.
 pub(crate) fn peek_payload(token: &str) -> Option<serde_json::Value> {
     let payload = token.split('.').nth(1)?;
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+    serde_json::from_slice(&base64url(payload)?).ok()
 }
 
 impl Jwt<'_> {
-    /// Checks `typ` and `alg`, then the signature with the key.
+    /// Checks `typ`, when present, against the accepted ones, exactly (`JWT`, not `jwt`).
+    pub(crate) fn check_typ(&self, accepted: &[&str]) -> Result<(), TokenVerificationError> {
+        match &self.header.typ {
+            Some(typ) if !accepted.contains(&typ.as_str()) => {
+                Err(invalid(format!("unexpected JWT type {typ:?}")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks the signature with the key (after `typ` and `alg`).
     pub(crate) fn check_signature(
         &self,
         key: &RsaPublicKey,
-        accepted_typ: &[&str],
+        alg: Algorithm,
     ) -> Result<(), TokenVerificationError> {
-        if let Some(typ) = &self.header.typ
-            && !accepted_typ.iter().any(|t| typ.eq_ignore_ascii_case(t))
-        {
-            return Err(invalid(format!("unexpected JWT type {typ:?}")));
-        }
-        let alg = self.algorithm()?;
-        let signature = URL_SAFE_NO_PAD
-            .decode(self.signature)
-            .map_err(|_| invalid("the JWT signature is not base64url"))?;
+        let signature = base64url(self.signature)
+            .ok_or_else(|| invalid("the JWT signature is not base64url"))?;
         if key.verify(alg, self.signing_input.as_bytes(), &signature) {
             Ok(())
         } else {
@@ -128,43 +175,68 @@ impl Jwt<'_> {
 
     /// The payload as JSON text.
     pub(crate) fn payload_json(&self) -> Result<String, TokenVerificationError> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(self.payload)
-            .map_err(|_| invalid("the JWT payload is not base64url"))?;
+        let bytes =
+            base64url(self.payload).ok_or_else(|| invalid("the JWT payload is not base64url"))?;
         String::from_utf8(bytes).map_err(|_| invalid("the JWT payload is not UTF-8"))
     }
 }
 
-/// Checks `exp`, `nbf` and `iat` against now, allowing `skew` seconds either way.
+/// Checks `exp`, `nbf` and `iat` (Unix seconds) against `now_ms`, allowing `skew_ms` either
+/// way, in milliseconds as Clerk's SDK does: expired when `exp` is at or before now − skew; not
+/// yet valid when `nbf`, or `iat`, is after now + skew.
 pub(crate) fn check_times(
     exp: Option<i64>,
     nbf: Option<i64>,
     iat: Option<i64>,
-    now: i64,
-    skew: i64,
+    now_ms: i64,
+    skew_ms: i64,
 ) -> Result<(), TokenVerificationError> {
-    let exp = exp.ok_or_else(|| invalid("the `exp` claim is required"))?;
-    if exp <= now.saturating_sub(skew) {
+    let exp = exp.ok_or_else(|| {
+        TokenVerificationError::new(
+            TokenReason::TokenVerificationFailed,
+            "the `exp` claim is required and must be a number",
+        )
+    })?;
+    let at = |secs: i64| secs.saturating_mul(1000);
+    if at(exp) <= now_ms.saturating_sub(skew_ms) {
         return Err(TokenVerificationError::new(
             TokenReason::TokenExpired,
-            format!("the token expired at {exp} (now {now})"),
+            format!(
+                "the token expired at {exp} (now {})",
+                now_ms.div_euclid(1000)
+            ),
         ));
     }
     if let Some(nbf) = nbf
-        && nbf > now.saturating_add(skew)
+        && at(nbf) > now_ms.saturating_add(skew_ms)
     {
         return Err(TokenVerificationError::new(
             TokenReason::TokenNotActiveYet,
-            format!("the token is not valid before {nbf} (now {now})"),
+            format!(
+                "the token is not valid before {nbf} (now {})",
+                now_ms.div_euclid(1000)
+            ),
         ));
     }
     if let Some(iat) = iat
-        && iat > now.saturating_add(skew)
+        && at(iat) > now_ms.saturating_add(skew_ms)
     {
         return Err(TokenVerificationError::new(
             TokenReason::TokenIatInTheFuture,
-            format!("the token was issued in the future, at {iat} (now {now})"),
+            format!(
+                "the token was issued in the future, at {iat} (now {})",
+                now_ms.div_euclid(1000)
+            ),
         ));
     }
     Ok(())
+}
+
+/// Whether a token's `cat` header lets it pass as `category`: no category, the category
+/// itself, or the "ignore" category that stands for any.
+pub(crate) fn category_is(cat: Option<&str>, category: &str) -> bool {
+    match cat {
+        None => true,
+        Some(cat) => cat == category || cat == IGNORE_TOKEN_CATEGORY,
+    }
 }

@@ -36,11 +36,13 @@ mod verifier;
 pub use claims::{ActorClaims, OrganizationClaims, SessionClaims};
 pub use error::{TokenReason, TokenVerificationError};
 pub use jwt::{
-    M2M_TOKEN_CATEGORY, MAX_TOKEN_LENGTH, SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY,
+    IGNORE_TOKEN_CATEGORY, M2M_TOKEN_CATEGORY, MAX_TOKEN_LENGTH, SESSION_TOKEN_CATEGORY,
+    TEMPLATE_TOKEN_CATEGORY,
 };
 pub use keys::{Algorithm, KeyError, RsaPublicKey};
 pub use request::{
-    AuthState, MachineAuth, SignedOut, classify_token, token_from_headers, tokens_from_headers,
+    AuthState, MachineAuth, RefreshReason, SignedOut, classify_token, cookie_suffix,
+    token_from_headers, tokens_from_headers,
 };
 pub use token_kind::TokenKind;
 pub use verifier::{

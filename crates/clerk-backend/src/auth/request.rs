@@ -1,4 +1,6 @@
-//! Authenticating an incoming request: find its token, tell its kind, verify it.
+//! Authenticating an incoming request: find its token, tell its kind, verify it; for the
+//! session cookies, decide signed in, signed out or "needs refresh" as Clerk's backend SDK does
+//! (JSB `tokens/request.ts`, `tokens/authenticateContext.ts`).
 
 use std::sync::Arc;
 
@@ -7,7 +9,7 @@ use serde_json::Value;
 
 use super::claims::SessionClaims;
 use super::error::{TokenReason, TokenVerificationError};
-use super::jwt::{M2M_TOKEN_CATEGORY, check_times, now_secs, parse, peek_payload};
+use super::jwt::{M2M_TOKEN_CATEGORY, category_is, check_times, parse, peek_payload};
 use super::token_kind::TokenKind;
 use super::verifier::TokenVerifier;
 use crate::models::OAuthAccessTokenVerification;
@@ -37,10 +39,64 @@ pub struct MachineAuth {
 /// Why a request is signed out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedOut {
-    /// The request carried no token.
+    /// The request carried no token: no `Authorization`, no `__session`, and no signed-in
+    /// client (`__client_uat` absent or `0`).
     NoToken,
     /// The token was refused.
     Invalid(TokenVerificationError),
+}
+
+impl SignedOut {
+    /// Clerk's reason string: `session-token-and-uat-missing`, or the token's
+    /// (`token-invalid-signature`, ...).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            SignedOut::NoToken => "session-token-and-uat-missing",
+            SignedOut::Invalid(e) => e.reason().as_str(),
+        }
+    }
+}
+
+/// Why a request's session cookies need a refresh before they can be judged: the browser
+/// holds a session, but its `__session` cookie is missing, stale or out of its time window.
+/// The frontend should get a fresh token (Clerk's frontend SDK does so on its own, every
+/// minute and on focus) and retry; see the README's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RefreshReason {
+    /// `session-token-but-no-client-uat`: a `__session` without `__client_uat` (or with `0`).
+    SessionTokenWithoutClientUat,
+    /// `client-uat-but-no-session-token`: a signed-in client without a `__session`.
+    ClientUatWithoutSessionToken,
+    /// `session-token-iat-before-client-uat`: the token predates the client's last session
+    /// change (a sign-out or switch in another tab).
+    SessionTokenIatBeforeClientUat,
+    /// `session-token-expired`.
+    SessionTokenExpired,
+    /// `session-token-nbf`: not valid yet.
+    SessionTokenNotActiveYet,
+    /// `session-token-iat-in-the-future`.
+    SessionTokenIatInTheFuture,
+}
+
+impl RefreshReason {
+    /// Clerk's reason string.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RefreshReason::SessionTokenWithoutClientUat => "session-token-but-no-client-uat",
+            RefreshReason::ClientUatWithoutSessionToken => "client-uat-but-no-session-token",
+            RefreshReason::SessionTokenIatBeforeClientUat => "session-token-iat-before-client-uat",
+            RefreshReason::SessionTokenExpired => "session-token-expired",
+            RefreshReason::SessionTokenNotActiveYet => "session-token-nbf",
+            RefreshReason::SessionTokenIatInTheFuture => "session-token-iat-in-the-future",
+        }
+    }
+}
+
+impl std::fmt::Display for RefreshReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The outcome of authenticating a request.
@@ -53,12 +109,33 @@ pub enum AuthState {
     Machine(Arc<MachineAuth>),
     /// Nobody: no token, or a refused one.
     SignedOut(SignedOut),
+    /// The session cookies cannot be judged until the frontend refreshes them; not signed in
+    /// for now, and not "invalid" either.
+    NeedsRefresh(RefreshReason),
 }
 
 impl AuthState {
     /// Whether a session or machine is signed in.
     pub fn is_signed_in(&self) -> bool {
-        !matches!(self, AuthState::SignedOut(_))
+        matches!(self, AuthState::Session(_) | AuthState::Machine(_))
+    }
+
+    /// Why the session cookies need a refresh, when they do.
+    pub fn needs_refresh(&self) -> Option<RefreshReason> {
+        match self {
+            AuthState::NeedsRefresh(r) => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// Clerk's reason string when not signed in (`session-token-expired`,
+    /// `token-invalid-signature`, `session-token-and-uat-missing`, ...).
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            AuthState::SignedOut(why) => Some(why.reason()),
+            AuthState::NeedsRefresh(r) => Some(r.as_str()),
+            _ => None,
+        }
     }
 
     /// The session's claims, when a session is signed in.
@@ -133,6 +210,79 @@ pub fn tokens_from_headers(headers: &http::HeaderMap) -> Vec<&str> {
 /// The most session cookies of one request that are tried.
 const MAX_COOKIE_CANDIDATES: usize = 4;
 
+/// The suffix of an instance's cookies (`__session_<suffix>`): the first 8 characters of the
+/// URL-safe base64 of the SHA-1 of its publishable key, the rule of Clerk's shared package
+/// (JSS `keys.ts`, `getCookieSuffix`).
+///
+/// ```
+/// assert_eq!(
+///     clerk_backend::auth::cookie_suffix("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k"),
+///     "l2OS3d9k"
+/// );
+/// ```
+pub fn cookie_suffix(publishable_key: &str) -> String {
+    use base64::Engine as _;
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
+        publishable_key.as_bytes(),
+    );
+    let encoded = base64::engine::general_purpose::URL_SAFE.encode(digest.as_ref());
+    encoded.chars().take(8).collect()
+}
+
+/// A request's `Authorization` token: `Bearer <token>` or a bare token; other schemes
+/// (Basic, ...) are ignored.
+fn authorization_token(headers: &http::HeaderMap) -> Option<&str> {
+    headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|value| {
+            let value = value.trim();
+            match value.split_once(' ') {
+                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => Some(rest.trim()),
+                Some(_) => None,
+                None => Some(value),
+            }
+        })
+        .filter(|t| !t.is_empty())
+}
+
+/// The value of the first cookie named `name`, if not empty.
+fn cookie<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.trim())
+        .filter(|value| !value.is_empty())
+}
+
+/// The session-cookie pair a request carries: `__session` and `__client_uat`, or their
+/// suffixed forms when the instance's suffix is known and either suffixed cookie is there.
+fn session_cookies<'h>(
+    headers: &'h http::HeaderMap,
+    suffix: Option<&str>,
+) -> (Option<&'h str>, i64) {
+    let suffixed = suffix.map(|s| (format!("__session_{s}"), format!("__client_uat_{s}")));
+    let (session_name, uat_name) = match &suffixed {
+        Some((session, uat))
+            if cookie(headers, session).is_some() || cookie(headers, uat).is_some() =>
+        {
+            (session.as_str(), uat.as_str())
+        }
+        _ => ("__session", "__client_uat"),
+    };
+    // Clerk reads `__client_uat` as whole seconds; anything else counts as 0 (signed out).
+    let client_uat = cookie(headers, uat_name)
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(0);
+    (cookie(headers, session_name), client_uat)
+}
+
 /// The first token [`tokens_from_headers`] would try.
 pub fn token_from_headers(headers: &http::HeaderMap) -> Option<&str> {
     tokens_from_headers(headers).into_iter().next()
@@ -150,12 +300,7 @@ pub fn classify_token(token: &str) -> TokenKind {
         return TokenKind::OAuthToken;
     }
     if let Ok(jwt) = parse(token) {
-        if jwt
-            .header
-            .typ
-            .as_deref()
-            .is_some_and(|t| t.eq_ignore_ascii_case("at+jwt"))
-        {
+        if jwt.header.typ.as_deref() == Some("at+jwt") {
             return TokenKind::OAuthToken;
         }
         if jwt.header.cat.as_deref() == Some(M2M_TOKEN_CATEGORY) {
@@ -239,19 +384,70 @@ impl TokenVerifier {
     }
 
     /// [`TokenVerifier::authenticate_request`] from the headers alone.
+    ///
+    /// A token in `Authorization` is judged alone (cookies ignored): it verifies, or the
+    /// request is signed out. Otherwise the session cookies decide, as Clerk's backend SDK does:
+    ///
+    /// | `__client_uat` | `__session` | Outcome |
+    /// |---|---|---|
+    /// | absent or `0` | absent | signed out (`session-token-and-uat-missing`) |
+    /// | absent or `0` | present | needs refresh (`session-token-but-no-client-uat`) |
+    /// | a time | absent | needs refresh (`client-uat-but-no-session-token`) |
+    /// | a time | issued before it | needs refresh (`session-token-iat-before-client-uat`) |
+    /// | a time | verifies | signed in |
+    /// | a time | expired, or not valid yet | needs refresh (`session-token-expired`, ...) |
+    /// | a time | any other failure | signed out, with the token's reason |
+    ///
+    /// With the publishable key configured, the instance's suffixed pair (`__session_<suffix>`,
+    /// `__client_uat_<suffix>`) is read when either of them is there.
     pub async fn authenticate_headers(&self, headers: &http::HeaderMap) -> AuthState {
-        // With several session cookies (apps sharing a domain), the first that verifies wins;
-        // if none does, the first one's reason is reported.
-        let mut first_failure = None;
-        for token in tokens_from_headers(headers) {
-            match self.authenticate_token(token).await {
-                AuthState::SignedOut(why) => {
-                    first_failure.get_or_insert(AuthState::SignedOut(why));
+        if let Some(token) = authorization_token(headers) {
+            return self.authenticate_token(token).await;
+        }
+        let (session, client_uat) = session_cookies(headers, self.cookie_suffix());
+        let signed_in_client = client_uat > 0;
+        let token = match (session, signed_in_client) {
+            (None, false) => return AuthState::SignedOut(SignedOut::NoToken),
+            (Some(_), false) => {
+                return AuthState::NeedsRefresh(RefreshReason::SessionTokenWithoutClientUat);
+            }
+            (None, true) => {
+                return AuthState::NeedsRefresh(RefreshReason::ClientUatWithoutSessionToken);
+            }
+            (Some(token), true) => token,
+        };
+        // Clerk compares the (not yet verified) `iat` with `__client_uat` first.
+        match parse(token).map(|_| peek_payload(token)) {
+            Err(e) => return AuthState::SignedOut(SignedOut::Invalid(e)),
+            Ok(payload) => {
+                let iat = payload.as_ref().and_then(|p| p.get("iat")?.as_i64());
+                if iat.is_some_and(|iat| iat < client_uat) {
+                    return AuthState::NeedsRefresh(RefreshReason::SessionTokenIatBeforeClientUat);
                 }
-                signed_in => return signed_in,
             }
         }
-        first_failure.unwrap_or(AuthState::SignedOut(SignedOut::NoToken))
+        if classify_token(token) != TokenKind::SessionToken {
+            let kind = classify_token(token);
+            return AuthState::SignedOut(SignedOut::Invalid(mismatch(
+                kind,
+                &[TokenKind::SessionToken],
+            )));
+        }
+        match self.verify_session_token(token).await {
+            Ok(claims) => AuthState::Session(claims),
+            Err(e) => match e.reason() {
+                TokenReason::TokenExpired => {
+                    AuthState::NeedsRefresh(RefreshReason::SessionTokenExpired)
+                }
+                TokenReason::TokenNotActiveYet => {
+                    AuthState::NeedsRefresh(RefreshReason::SessionTokenNotActiveYet)
+                }
+                TokenReason::TokenIatInTheFuture => {
+                    AuthState::NeedsRefresh(RefreshReason::SessionTokenIatInTheFuture)
+                }
+                _ => AuthState::SignedOut(SignedOut::Invalid(e)),
+            },
+        }
     }
 
     /// Verifies a token of any accepted kind.
@@ -293,22 +489,31 @@ impl TokenVerifier {
         kind: TokenKind,
     ) -> Result<MachineAuth, TokenVerificationError> {
         let jwt = parse(token)?;
-        jwt.algorithm()?;
-        let key = self.key_for(&jwt).await?;
+        if kind == TokenKind::M2mToken
+            && !category_is(jwt.header.cat.as_deref(), M2M_TOKEN_CATEGORY)
+        {
+            return Err(mismatch(TokenKind::SessionToken, &[kind]));
+        }
         let accepted_typ: &[&str] = if kind == TokenKind::OAuthToken {
             &["at+jwt", "JWT"]
         } else {
             &["JWT"]
         };
-        jwt.check_signature(&key, accepted_typ)?;
+        self.check_signed(&jwt, accepted_typ).await?;
         let payload = jwt.payload_json()?;
         let claims: MachineClaims = serde_json::from_str(&payload).map_err(|e| {
             TokenVerificationError::new(
-                TokenReason::TokenInvalid,
+                TokenReason::TokenVerificationFailed,
                 format!("the claims are not valid: {e}"),
             )
         })?;
-        check_times(claims.exp, claims.nbf, claims.iat, now_secs(), self.skew())?;
+        check_times(
+            claims.exp,
+            claims.nbf,
+            claims.iat,
+            self.now_ms(),
+            self.skew_ms(),
+        )?;
         let scopes = match (&claims.scope, &claims.scopes) {
             (Some(s), _) => s.split_whitespace().map(str::to_owned).collect(),
             (None, Some(Value::Array(list))) => list

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::claims::SessionClaims;
 use super::error::{TokenReason, TokenVerificationError};
 use super::jwks::JwksCache;
-use super::jwt::{Jwt, SESSION_TOKEN_CATEGORY, check_times, invalid, now_secs, parse};
+use super::jwt::{Clock, Jwt, SESSION_TOKEN_CATEGORY, category_is, check_times, ms, parse};
 use super::keys::RsaPublicKey;
 use super::token_kind::TokenKind;
 use crate::Clerk;
@@ -45,6 +45,8 @@ pub struct TokenVerifierBuilder {
     jwks_ttl: Duration,
     jwks_cooldown: Duration,
     accepts: Vec<TokenKind>,
+    clock: Clock,
+    publishable_key: Option<String>,
 }
 
 impl Default for TokenVerifierBuilder {
@@ -61,6 +63,8 @@ impl Default for TokenVerifierBuilder {
             jwks_ttl: Duration::from_secs(300),
             jwks_cooldown: Duration::from_secs(300),
             accepts: vec![TokenKind::SessionToken],
+            clock: Clock::system(),
+            publishable_key: None,
         }
     }
 }
@@ -138,6 +142,33 @@ impl TokenVerifierBuilder {
         self
     }
 
+    /// Where "now" comes from, for every time check (session tokens, machine JWTs, the
+    /// verified-token cache): the system clock by default. Pin it to test expiry edges.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    /// # let pem = "";
+    /// let at = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    /// let builder = clerk_backend::auth::TokenVerifier::builder().clock(move || at);
+    /// # let _ = (builder, pem);
+    /// ```
+    pub fn clock(
+        mut self,
+        now: impl Fn() -> std::time::SystemTime + Send + Sync + 'static,
+    ) -> Self {
+        self.clock = Clock::custom(now);
+        self
+    }
+
+    /// The instance's publishable key (`pk_test_...`, `CLERK_PUBLISHABLE_KEY`). Request
+    /// authentication derives from it the suffix of the instance's own session cookies
+    /// (`__session_<suffix>`, `__client_uat_<suffix>`), which browsers hold when several Clerk
+    /// apps share a domain; without it only `__session` and `__client_uat` are read.
+    pub fn publishable_key(mut self, key: impl Into<String>) -> Self {
+        self.publishable_key = Some(key.into());
+        self
+    }
+
     /// Builds the verifier. Fails when neither a client nor a key is given, or the key does
     /// not parse.
     pub fn build(self) -> Result<TokenVerifier, TokenVerificationError> {
@@ -169,14 +200,17 @@ impl TokenVerifierBuilder {
                 authorized_parties: self.authorized_parties,
                 audience: self.audience,
                 issuer: self.issuer,
-                // Whole seconds, rounded up, as the time claims are whole seconds.
-                skew: i64::try_from(
-                    self.clock_skew.as_secs() + u64::from(self.clock_skew.subsec_nanos() > 0),
-                )
-                .unwrap_or(i64::MAX),
+                skew_ms: ms(self.clock_skew),
                 accept_pending: self.accept_pending,
                 cache: (self.cache_size > 0).then(|| TokenCache::new(self.cache_size)),
                 accepts: self.accepts,
+                clock: self.clock,
+                cookie_suffix: self
+                    .publishable_key
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(super::request::cookie_suffix),
             }),
         })
     }
@@ -188,10 +222,12 @@ struct Inner {
     authorized_parties: Vec<String>,
     audience: Vec<String>,
     issuer: Option<String>,
-    skew: i64,
+    skew_ms: i64,
     accept_pending: bool,
     cache: Option<TokenCache>,
     accepts: Vec<TokenKind>,
+    clock: Clock,
+    cookie_suffix: Option<String>,
 }
 
 /// Verifies Clerk session tokens. Cheap to clone; clones share keys and caches.
@@ -227,7 +263,9 @@ impl std::fmt::Debug for TokenVerifier {
             .field("authorized_parties", &i.authorized_parties)
             .field("audience", &i.audience)
             .field("issuer", &i.issuer)
-            .field("clock_skew_secs", &i.skew)
+            .field("clock_skew_ms", &i.skew_ms)
+            .field("clock", &i.clock)
+            .field("cookie_suffix", &i.cookie_suffix)
             .field("accept_pending_sessions", &i.accept_pending)
             .field("token_cache", &i.cache.as_ref().map(|c| c.capacity))
             .field("accepts", &i.accepts)
@@ -265,8 +303,17 @@ impl TokenVerifier {
 
     /// A verifier from the environment: networkless with `CLERK_JWT_KEY` when it is set,
     /// else with the JWKS of `CLERK_SECRET_KEY`'s instance (see [`Clerk::from_env`]).
+    /// `CLERK_PUBLISHABLE_KEY`, when set, names the instance's suffixed session cookies (see
+    /// [`TokenVerifierBuilder::publishable_key`]).
     pub fn from_env() -> Result<TokenVerifier, TokenVerificationError> {
         let mut builder = TokenVerifier::builder();
+        if let Some(pk) = std::env::var("CLERK_PUBLISHABLE_KEY")
+            .ok()
+            .map(|k| k.trim().to_owned())
+            .filter(|k| !k.is_empty())
+        {
+            builder = builder.publishable_key(pk);
+        }
         let pem = std::env::var("CLERK_JWT_KEY")
             .ok()
             .filter(|k| !k.trim().is_empty());
@@ -303,8 +350,19 @@ impl TokenVerifier {
         }
     }
 
-    pub(crate) fn skew(&self) -> i64 {
-        self.inner.skew
+    /// The clock skew, in milliseconds.
+    pub(crate) fn skew_ms(&self) -> i64 {
+        self.inner.skew_ms
+    }
+
+    /// Now, in milliseconds, from the verifier's clock.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.inner.clock.now_ms()
+    }
+
+    /// The suffix of the instance's own cookies, from its publishable key.
+    pub(crate) fn cookie_suffix(&self) -> Option<&str> {
+        self.inner.cookie_suffix.as_deref()
     }
 
     pub(crate) fn clerk(&self) -> Option<&Clerk> {
@@ -317,11 +375,14 @@ impl TokenVerifier {
 
     /// Verifies a session token and returns its claims.
     ///
-    /// Checks, in order: three base64url parts; `typ` absent or `JWT`; `alg` RS256/384/512;
-    /// the signature (before any claim is trusted); a `cat` header, when present, of the
-    /// session category; `sub`; `aud` when configured and present; `iss` when configured;
-    /// `azp` when authorized parties are configured; `exp` (required), `nbf` and `iat` with
-    /// the clock skew; a pending session unless accepted.
+    /// Checks, in the order Clerk's SDK does: three base64url parts and a JSON header; the
+    /// `cat` header, when present, is the session category (or the "ignore" category that
+    /// passes as any); the key (the PEM key, or the JWKS entry for the token's `kid`); `typ`,
+    /// when present, is exactly `JWT`; `alg` RS256/384/512; the signature (before any claim is
+    /// trusted); the claims' types (`sub` a string, `exp` a number, `nbf` and `iat` numbers when
+    /// present); `aud` and `iss` when configured; `azp` when authorized parties are configured;
+    /// `exp`, `nbf` and `iat` against the verifier's clock with the skew; a pending session
+    /// unless accepted.
     ///
     /// A token verified before by this verifier is answered from its cache after checking
     /// only the time claims.
@@ -329,7 +390,7 @@ impl TokenVerifier {
         &self,
         token: &str,
     ) -> Result<Arc<SessionClaims>, TokenVerificationError> {
-        let now = now_secs();
+        let now_ms = self.now_ms();
         if let Some(cache) = &self.inner.cache
             && let Some(claims) = cache.get(token)
         {
@@ -337,8 +398,8 @@ impl TokenVerifier {
                 Some(claims.exp),
                 claims.nbf,
                 claims.iat,
-                now,
-                self.inner.skew,
+                now_ms,
+                self.inner.skew_ms,
             ) {
                 Ok(()) => Ok(claims),
                 Err(e) => {
@@ -347,39 +408,46 @@ impl TokenVerifier {
                 }
             };
         }
-        let claims = Arc::new(self.verify_uncached(token, now).await?);
+        let claims = Arc::new(self.verify_uncached(token, now_ms).await?);
         if let Some(cache) = &self.inner.cache {
-            cache.insert(token, claims.clone(), now);
+            cache.insert(token, claims.clone(), now_ms.div_euclid(1000));
         }
         Ok(claims)
+    }
+
+    /// The key, `typ`, `alg` and signature checks every JWT goes through, after its category.
+    pub(crate) async fn check_signed(
+        &self,
+        jwt: &Jwt<'_>,
+        accepted_typ: &[&str],
+    ) -> Result<(), TokenVerificationError> {
+        let key = self.key_for(jwt).await?;
+        jwt.check_typ(accepted_typ)?;
+        let alg = jwt.algorithm()?;
+        jwt.check_signature(&key, alg)
     }
 
     async fn verify_uncached(
         &self,
         token: &str,
-        now: i64,
+        now_ms: i64,
     ) -> Result<SessionClaims, TokenVerificationError> {
         let jwt = parse(token)?;
-        // Cheap refusals before the key lookup, which may need the network.
-        if let Some(typ) = &jwt.header.typ
-            && !typ.eq_ignore_ascii_case("JWT")
-        {
-            return Err(invalid(format!("unexpected JWT type {typ:?}")));
-        }
-        jwt.algorithm()?;
-        let key = self.key_for(&jwt).await?;
-        jwt.check_signature(&key, &["JWT"])?;
-        if let Some(cat) = &jwt.header.cat
-            && cat != SESSION_TOKEN_CATEGORY
-        {
+        if !category_is(jwt.header.cat.as_deref(), SESSION_TOKEN_CATEGORY) {
+            let cat = jwt.header.cat.as_deref().unwrap_or_default();
             return Err(TokenVerificationError::new(
                 TokenReason::TokenTypeMismatch,
                 format!("a token of category {cat:?} is not a session token"),
             ));
         }
+        self.check_signed(&jwt, &["JWT"]).await?;
         let payload = jwt.payload_json()?;
-        let claims = SessionClaims::from_json(&payload)
-            .map_err(|e| invalid(format!("the claims are not valid: {e}")))?;
+        let claims = SessionClaims::from_json(&payload).map_err(|e| {
+            TokenVerificationError::new(
+                TokenReason::TokenVerificationFailed,
+                format!("the claims are not valid: {e}"),
+            )
+        })?;
         let i = &self.inner;
         if !i.audience.is_empty() {
             // An `aud` of the wrong shape is a mismatch, not an absence.
@@ -422,7 +490,7 @@ impl TokenVerifier {
             }
         }
         let exp = (claims.exp != i64::MIN).then_some(claims.exp);
-        check_times(exp, claims.nbf, claims.iat, now, i.skew)?;
+        check_times(exp, claims.nbf, claims.iat, now_ms, i.skew_ms)?;
         if claims.sts == Some(SessionStatus::Pending) && !i.accept_pending {
             return Err(TokenVerificationError::new(
                 TokenReason::TokenVerificationFailed,
@@ -559,31 +627,43 @@ mod tests {
     }
 
     #[test]
-    fn time_checks_are_exact_at_the_skew() {
-        let now = 1_000;
+    fn time_checks_are_exact_at_the_skew_to_the_millisecond() {
+        let now_ms = 1_000_000;
+        let skew = 5_000;
+        // `exp` exactly at now - skew fails; with now 1 ms earlier it passes.
+        let exp = (now_ms - skew) / 1000;
+        let reason = |r: Result<(), TokenVerificationError>| r.unwrap_err().reason();
         assert_eq!(
-            check_times(Some(now - 5), None, None, now, 5)
-                .unwrap_err()
-                .reason(),
+            reason(check_times(Some(exp), None, None, now_ms, skew)),
             TokenReason::TokenExpired
         );
-        assert!(check_times(Some(now - 4), None, None, now, 5).is_ok());
-        assert!(check_times(Some(now + 60), Some(now + 5), Some(now + 5), now, 5).is_ok());
+        assert!(check_times(Some(exp), None, None, now_ms - 1, skew).is_ok());
+        // `nbf` and `iat` exactly at now + skew pass; with now 1 ms earlier they are past it.
+        let edge = (now_ms + skew) / 1000;
+        assert!(check_times(Some(edge + 60), Some(edge), Some(edge), now_ms, skew).is_ok());
         assert_eq!(
-            check_times(Some(now + 60), Some(now + 6), None, now, 5)
-                .unwrap_err()
-                .reason(),
+            reason(check_times(
+                Some(edge + 60),
+                Some(edge),
+                None,
+                now_ms - 1,
+                skew
+            )),
             TokenReason::TokenNotActiveYet
         );
         assert_eq!(
-            check_times(Some(now + 60), None, Some(now + 6), now, 5)
-                .unwrap_err()
-                .reason(),
+            reason(check_times(
+                Some(edge + 60),
+                None,
+                Some(edge),
+                now_ms - 1,
+                skew
+            )),
             TokenReason::TokenIatInTheFuture
         );
         assert_eq!(
-            check_times(None, None, None, now, 5).unwrap_err().reason(),
-            TokenReason::TokenInvalid
+            reason(check_times(None, None, None, now_ms, skew)),
+            TokenReason::TokenVerificationFailed
         );
     }
 }

@@ -27,7 +27,7 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
-use super::signed_out_body;
+use super::{AUTH_REASON_HEADER, AUTH_STATUS_HEADER, rejection};
 use crate::auth::{AuthState, SessionClaims, TokenVerifier};
 
 /// The request's [`AuthState`], signed in or not.
@@ -41,7 +41,8 @@ pub struct RequireSession(pub Arc<SessionClaims>);
 /// Why an extractor refused a request.
 #[derive(Debug)]
 pub enum AuthRejection {
-    /// Not signed in (401, with Clerk's reason in the body).
+    /// Not signed in, or the session cookies need a refresh (401, with Clerk's reason in the
+    /// body and the headers; see [`crate::integrations`]).
     SignedOut(AuthState),
     /// No `web::Data<TokenVerifier>` in the app (500).
     MissingVerifier,
@@ -50,7 +51,7 @@ pub enum AuthRejection {
 impl std::fmt::Display for AuthRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AuthRejection::SignedOut(state) => f.write_str(&signed_out_body(state)),
+            AuthRejection::SignedOut(state) => f.write_str(&rejection(state).body),
             AuthRejection::MissingVerifier => {
                 f.write_str("no web::Data<TokenVerifier> is registered")
             }
@@ -68,9 +69,14 @@ impl ResponseError for AuthRejection {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            AuthRejection::SignedOut(state) => HttpResponse::Unauthorized()
-                .content_type("application/json")
-                .body(signed_out_body(state)),
+            AuthRejection::SignedOut(state) => {
+                let r = rejection(state);
+                HttpResponse::Unauthorized()
+                    .content_type("application/json")
+                    .insert_header((AUTH_STATUS_HEADER, r.status))
+                    .insert_header((AUTH_REASON_HEADER, r.reason))
+                    .body(r.body)
+            }
             AuthRejection::MissingVerifier => {
                 HttpResponse::InternalServerError().body(self.to_string())
             }

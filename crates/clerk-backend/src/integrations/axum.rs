@@ -25,7 +25,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::signed_out_body;
+use super::{AUTH_REASON_HEADER, AUTH_STATUS_HEADER, rejection};
 use crate::auth::{AuthState, SessionClaims, TokenVerifier};
 
 /// A tower layer that authenticates each request and stores its [`AuthState`] in the
@@ -100,7 +100,8 @@ pub struct RequireSession(pub Arc<SessionClaims>);
 /// Why an extractor refused a request.
 #[derive(Debug)]
 pub enum AuthRejection {
-    /// The request is not signed in (401, with Clerk's reason in the body).
+    /// The request is not signed in, or its session cookies need a refresh (401, with Clerk's
+    /// reason in the body and the headers; see [`crate::integrations`]).
     SignedOut(AuthState),
     /// [`ClerkLayer`] is not installed on this route (500).
     MissingLayer,
@@ -110,12 +111,15 @@ impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
         match self {
             AuthRejection::SignedOut(state) => {
-                let mut response =
-                    (StatusCode::UNAUTHORIZED, signed_out_body(&state)).into_response();
-                response.headers_mut().insert(
+                let r = rejection(&state);
+                let mut response = (StatusCode::UNAUTHORIZED, r.body).into_response();
+                let headers = response.headers_mut();
+                headers.insert(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json"),
                 );
+                headers.insert(AUTH_STATUS_HEADER, HeaderValue::from_static(r.status));
+                headers.insert(AUTH_REASON_HEADER, HeaderValue::from_static(r.reason));
                 response
             }
             AuthRejection::MissingLayer => (

@@ -7,8 +7,17 @@
 //!   (rejects with 401). Choose protected routes with `Router::route_layer`.
 //! - `actix` (feature `actix`): extractors with the same behaviour for actix-web.
 //!
-//! A signed-out request is rejected with 401 and a JSON body naming Clerk's reason:
-//! `{"error": "signed_out", "reason": "token-expired", "message": "..."}`.
+//! A request that is not signed in is rejected with 401, a JSON body naming Clerk's reason, and
+//! two headers a frontend can act on (Clerk's own header names):
+//!
+//! - signed out: `{"error": "signed_out", "reason": "token-invalid-signature", "message": "..."}`,
+//!   `x-clerk-auth-status: signed-out`, `x-clerk-auth-reason: token-invalid-signature`;
+//! - needs refresh (the session cookies are stale or missing a half; see
+//!   [`AuthState::NeedsRefresh`](crate::auth::AuthState::NeedsRefresh)):
+//!   `{"error": "needs_refresh", "reason": "session-token-expired", ...}`,
+//!   `x-clerk-auth-status: needs-refresh`, `x-clerk-auth-reason: session-token-expired`. The
+//!   frontend should get a fresh session token (with Clerk's frontend SDK,
+//!   `session.getToken({ skipCache: true })`) and retry.
 
 #[cfg(feature = "actix")]
 pub mod actix;
@@ -18,22 +27,53 @@ pub mod axum;
 #[cfg(any(feature = "axum", feature = "actix"))]
 use crate::auth::{AuthState, SignedOut};
 
-/// The JSON body of a 401 for a signed-out request.
+/// The header that says whether a request is signed out or needs a refresh.
 #[cfg(any(feature = "axum", feature = "actix"))]
-pub(crate) fn signed_out_body(state: &AuthState) -> String {
-    let (reason, message) = match state {
-        AuthState::SignedOut(SignedOut::Invalid(e)) => {
-            (e.reason().as_str(), e.message().to_owned())
-        }
-        AuthState::SignedOut(SignedOut::NoToken) => (
-            "no-token",
+pub(crate) const AUTH_STATUS_HEADER: &str = "x-clerk-auth-status";
+/// The header with Clerk's reason.
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub(crate) const AUTH_REASON_HEADER: &str = "x-clerk-auth-reason";
+
+/// What a 401 says: the JSON body, the status header's value and Clerk's reason.
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub(crate) struct Rejection {
+    pub(crate) body: String,
+    pub(crate) status: &'static str,
+    pub(crate) reason: &'static str,
+}
+
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub(crate) fn rejection(state: &AuthState) -> Rejection {
+    let (error, status, reason, message) = match state {
+        AuthState::SignedOut(SignedOut::Invalid(e)) => (
+            "signed_out",
+            "signed-out",
+            e.reason().as_str(),
+            e.message().to_owned(),
+        ),
+        AuthState::SignedOut(why @ SignedOut::NoToken) => (
+            "signed_out",
+            "signed-out",
+            why.reason(),
             "the request carries no session token".to_owned(),
         ),
+        AuthState::NeedsRefresh(why) => (
+            "needs_refresh",
+            "needs-refresh",
+            why.as_str(),
+            "the session cookies need a refresh: get a fresh session token and retry".to_owned(),
+        ),
         AuthState::Machine(_) => (
+            "signed_out",
+            "signed-out",
             "token-type-mismatch",
             "a machine token cannot open a session".to_owned(),
         ),
-        AuthState::Session(_) => ("signed-in", String::new()),
+        AuthState::Session(_) => ("signed_in", "signed-in", "", String::new()),
     };
-    serde_json::json!({"error": "signed_out", "reason": reason, "message": message}).to_string()
+    Rejection {
+        body: serde_json::json!({"error": error, "reason": reason, "message": message}).to_string(),
+        status,
+        reason,
+    }
 }
