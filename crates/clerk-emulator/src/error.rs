@@ -35,6 +35,14 @@ impl ApiError {
         }
     }
 
+    /// The first error's code and long message, for errors that leave the HTTP layer.
+    pub(crate) fn describe(&self) -> String {
+        match self.errors.first() {
+            Some(e) => format!("{}: {}", e.code, e.long_message),
+            None => self.status.to_string(),
+        }
+    }
+
     /// Adds `meta.param_name` to the first error.
     pub(crate) fn param(mut self, name: &str) -> Self {
         if let Some(first) = self.errors.first_mut() {

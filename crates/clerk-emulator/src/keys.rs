@@ -108,6 +108,16 @@ impl SigningKey {
     /// Signs `claims` as an RS256 JWT with `typ`, `kid` and the category `cat` in the header.
     pub fn sign_jwt(&self, category: &str, claims: &impl Serialize) -> Result<String, String> {
         let header = json!({"alg": "RS256", "cat": category, "kid": self.kid, "typ": "JWT"});
+        self.sign_with_header(&header, claims)
+    }
+
+    /// Signs `claims` with RS256 under any header (which should say `"alg": "RS256"` for the
+    /// signature to match it).
+    pub fn sign_with_header(
+        &self,
+        header: &impl Serialize,
+        claims: &impl Serialize,
+    ) -> Result<String, String> {
         let mut token =
             BASE64URL_NOPAD.encode(&serde_json::to_vec(&header).map_err(|e| e.to_string())?);
         token.push('.');
@@ -129,6 +139,19 @@ impl SigningKey {
     }
 }
 
+/// The suffix of an instance's cookies (`__session_<suffix>`): the first 8 characters of the
+/// URL-safe base64 of the SHA-1 of its publishable key, the rule of Clerk's shared package
+/// (`getCookieSuffix`).
+pub(crate) fn cookie_suffix(publishable_key: &str) -> String {
+    use sha1::Digest as _;
+    let digest = sha1::Sha1::digest(publishable_key.as_bytes());
+    data_encoding::BASE64URL
+        .encode(&digest)
+        .chars()
+        .take(8)
+        .collect()
+}
+
 /// The publishable key for a Frontend API host: `pk_test_` + base64(`host$`) without padding.
 pub(crate) fn publishable_key(host: &str) -> String {
     let encoded = BASE64.encode(format!("{host}$").as_bytes());
@@ -145,6 +168,15 @@ mod tests {
         assert_eq!(
             publishable_key("example.accounts.dev"),
             "pk_test_ZXhhbXBsZS5hY2NvdW50cy5kZXYk"
+        );
+    }
+
+    #[test]
+    fn the_cookie_suffix_is_the_sha1_of_the_publishable_key() {
+        // Computed with Python: urlsafe_b64encode(sha1(pk)).decode()[:8].
+        assert_eq!(
+            cookie_suffix("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k"),
+            "l2OS3d9k"
         );
     }
 

@@ -21,7 +21,7 @@ mod catalog;
 mod error;
 mod ids;
 mod keys;
-mod routes;
+pub(crate) mod routes;
 mod server;
 mod store;
 mod totp;
@@ -294,6 +294,85 @@ async fn save_on_change(state: Arc<server::AppState>, path: PathBuf, changed: Ar
     }
 }
 
+/// A session's cookies, from [`Emulator::session_cookies`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionCookies {
+    /// The `__session` cookie: a session token.
+    pub session: String,
+    /// The `__client_uat` cookie: when the client last changed sessions (Unix seconds).
+    pub client_uat: i64,
+    /// The instance's cookie suffix (from its publishable key), for `__session_<suffix>`.
+    pub suffix: String,
+}
+
+impl SessionCookies {
+    /// `__session=...; __client_uat=...`, for a `Cookie` header.
+    pub fn cookie_header(&self) -> String {
+        format!(
+            "__session={}; __client_uat={}",
+            self.session, self.client_uat
+        )
+    }
+
+    /// The same pair under the instance's suffixed names, as browsers hold them when several
+    /// Clerk apps share a domain.
+    pub fn suffixed_cookie_header(&self) -> String {
+        format!(
+            "__session_{s}={}; __client_uat_{s}={}",
+            self.session,
+            self.client_uat,
+            s = self.suffix
+        )
+    }
+}
+
+/// How [`Emulator::mint_token`] shapes a token.
+#[derive(Debug, Clone, Default)]
+pub struct MintToken {
+    /// `None`: the session category; `Some(None)`: no `cat` header; `Some(Some(c))`: `c`.
+    category: Option<Option<String>>,
+    claims: serde_json::Map<String, serde_json::Value>,
+    without_claims: Vec<String>,
+    header: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MintToken {
+    /// A session token as the emulator mints it.
+    pub fn new() -> MintToken {
+        MintToken::default()
+    }
+
+    /// The `cat` header (`cl_B7d4PD333AAA` for M2M, `cl_I7d4PD111III` for "any", ...).
+    pub fn category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(Some(category.into()));
+        self
+    }
+
+    /// No `cat` header at all.
+    pub fn without_category(mut self) -> Self {
+        self.category = Some(None);
+        self
+    }
+
+    /// Sets a claim to any JSON (of any type: `json!(42)` for a `sub`, `json!(null)`, ...).
+    pub fn claim(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.claims.insert(name.into(), value);
+        self
+    }
+
+    /// Leaves a claim out.
+    pub fn without_claim(mut self, name: impl Into<String>) -> Self {
+        self.without_claims.push(name.into());
+        self
+    }
+
+    /// Sets a header member (`typ`, `kid`, ...; `alg` stays RS256 for the signature).
+    pub fn header(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.header.insert(name.into(), value);
+        self
+    }
+}
+
 /// A running emulator. Dropping it stops the server.
 pub struct Emulator {
     state: Arc<server::AppState>,
@@ -358,6 +437,72 @@ impl Emulator {
     /// A client pointed at this emulator.
     pub fn client(&self) -> Clerk {
         self.client.clone()
+    }
+
+    /// The cookies a browser signed in to this session holds: a fresh `__session` token and the
+    /// client's `__client_uat` (the time it last changed sessions), as Clerk's Frontend API
+    /// would set them. The same is served at `POST /emulator/sessions/{id}/cookies` (the
+    /// emulator's own endpoint, with the secret key).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use clerk_emulator::Emulator;
+    ///
+    /// let emulator = Emulator::start().await?;
+    /// let clerk = emulator.client();
+    /// let user = clerk.users().create().email_address(["ada@example.com"]).await?;
+    /// let session = clerk.sessions().create(&user.id).await?;
+    /// let cookies = emulator.session_cookies(&session.id)?;
+    /// // send `Cookie: {cookies.cookie_header()}` to the app under test
+    /// # let _ = cookies; Ok(()) }
+    /// ```
+    pub fn session_cookies(&self, session_id: &str) -> Result<SessionCookies, EmulatorError> {
+        routes::sessions::session_cookies(&self.state, session_id)
+            .map_err(|e| EmulatorError(e.describe()))
+    }
+
+    /// A session token for a live session, shaped for a test: its category, header and claims
+    /// changed as `mint` says, signed with the instance's key (so everything but the changes
+    /// is what `POST /v1/sessions/{id}/tokens` would give).
+    ///
+    /// ```no_run
+    /// # fn run(emulator: &clerk_emulator::Emulator, session_id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// use clerk_emulator::MintToken;
+    /// use serde_json::json;
+    ///
+    /// // A token of an instance that turned category checks off, without `exp`.
+    /// let token = emulator.mint_token(
+    ///     session_id,
+    ///     MintToken::new().category("cl_I7d4PD111III").without_claim("exp"),
+    /// )?;
+    /// let odd = emulator.mint_token(session_id, MintToken::new().claim("sub", json!(42)))?;
+    /// # let _ = (token, odd); Ok(()) }
+    /// ```
+    pub fn mint_token(&self, session_id: &str, mint: MintToken) -> Result<String, EmulatorError> {
+        let mut claims = routes::sessions::default_token_claims(&self.state, session_id)
+            .map_err(|e| EmulatorError(e.describe()))?;
+        for name in &mint.without_claims {
+            claims.remove(name);
+        }
+        claims.extend(mint.claims);
+        let mut header = serde_json::Map::new();
+        header.insert("alg".into(), "RS256".into());
+        header.insert("kid".into(), self.state.key.kid().into());
+        header.insert("typ".into(), "JWT".into());
+        match mint.category {
+            Some(None) => {}
+            Some(Some(cat)) => {
+                header.insert("cat".into(), cat.into());
+            }
+            None => {
+                header.insert("cat".into(), keys::SESSION_CATEGORY.into());
+            }
+        }
+        header.extend(mint.header);
+        self.state
+            .key
+            .sign_with_header(&header, &claims)
+            .map_err(EmulatorError)
     }
 
     /// The requests and answers so far, when built with

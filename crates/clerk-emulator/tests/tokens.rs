@@ -179,3 +179,155 @@ async fn a_fixed_signing_key_gives_reproducible_tokens_across_emulators() {
     };
     assert!(claims["sub"].as_str().unwrap().starts_with("user_"));
 }
+
+#[tokio::test]
+async fn the_cookie_endpoint_gives_a_browser_s_session_cookie_pair() {
+    let emulator = common::recording().await;
+    let (_, user_id, sid) = session_token(&emulator, json!({})).await;
+    let clerk = emulator.client();
+
+    let cookies: Value = clerk
+        .request(Method::POST, format!("/emulator/sessions/{sid}/cookies"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cookies["object"], "session_cookies");
+    let jwt = cookies["__session"].as_str().unwrap();
+    let claims = decode::<Value>(
+        jwt,
+        &DecodingKey::from_rsa_pem(emulator.public_key_pem().as_bytes()).unwrap(),
+        &validation(emulator.issuer()),
+    )
+    .unwrap()
+    .claims;
+    assert_eq!(claims["sid"], sid.as_str());
+    assert_eq!(claims["sub"], user_id.as_str());
+    assert_eq!(
+        decode_header(jwt).unwrap().kid.as_deref(),
+        Some(emulator.instance_id())
+    );
+
+    // `__client_uat` is the client's last change, in seconds, no later than the token's `iat`.
+    let session: Value = clerk
+        .request(Method::GET, format!("/v1/sessions/{sid}"))
+        .send()
+        .await
+        .unwrap();
+    let client: Value = clerk
+        .request(
+            Method::GET,
+            format!("/v1/clients/{}", session["client_id"].as_str().unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let uat: i64 = cookies["__client_uat"].as_str().unwrap().parse().unwrap();
+    assert_eq!(uat, client["updated_at"].as_i64().unwrap() / 1000);
+    assert!(uat <= claims["iat"].as_i64().unwrap());
+
+    // The suffix follows Clerk's rule, computed independently by the SDK.
+    let suffix = cookies["suffix"].as_str().unwrap();
+    assert_eq!(
+        suffix,
+        clerk_backend::auth::cookie_suffix(emulator.publishable_key())
+    );
+    assert_eq!(
+        cookies["cookie"],
+        format!("__session={jwt}; __client_uat={uat}")
+    );
+    assert_eq!(
+        cookies["suffixed_cookie"],
+        format!("__session_{suffix}={jwt}; __client_uat_{suffix}={uat}")
+    );
+
+    // The same through the Rust API.
+    let direct = emulator.session_cookies(&sid).unwrap();
+    assert_eq!((direct.client_uat, direct.suffix.as_str()), (uat, suffix));
+    assert!(direct.cookie_header().starts_with("__session=ey"));
+    assert!(
+        direct
+            .suffixed_cookie_header()
+            .starts_with(&format!("__session_{suffix}=ey"))
+    );
+
+    // Only for live sessions, and only with the secret key.
+    let err = clerk
+        .request(Method::POST, "/emulator/sessions/sess_missing/cookies")
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(emulator.session_cookies("sess_missing").is_err());
+    let anonymous = reqwest::Client::new()
+        .post(format!(
+            "{}/emulator/sessions/{sid}/cookies",
+            emulator.url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    common::validate_traffic(&emulator);
+}
+
+#[tokio::test]
+async fn minted_tokens_change_only_what_they_are_told() {
+    let emulator = common::recording().await;
+    let (_, user_id, sid) = session_token(&emulator, json!({})).await;
+    let key = DecodingKey::from_rsa_pem(emulator.public_key_pem().as_bytes()).unwrap();
+    let read = |jwt: &str| {
+        let mut v = Validation::new(Algorithm::RS256);
+        v.required_spec_claims.clear();
+        v.validate_exp = false;
+        let header: Value =
+            serde_json::from_slice(&base64_url(jwt.split('.').next().unwrap())).unwrap();
+        (header, decode::<Value>(jwt, &key, &v).unwrap().claims)
+    };
+
+    let plain = emulator
+        .mint_token(&sid, clerk_emulator::MintToken::new())
+        .unwrap();
+    let (header, claims) = read(&plain);
+    assert_eq!(
+        header,
+        json!({"alg": "RS256", "cat": "cl_B7d4PD111AAA", "kid": emulator.instance_id(), "typ": "JWT"})
+    );
+    assert_eq!(claims["sub"], user_id.as_str());
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        60
+    );
+
+    let odd = emulator
+        .mint_token(
+            &sid,
+            clerk_emulator::MintToken::new()
+                .category("cl_I7d4PD111III")
+                .without_claim("exp")
+                .claim("sub", json!(42))
+                .header("typ", json!("at+jwt")),
+        )
+        .unwrap();
+    let (header, claims) = read(&odd);
+    assert_eq!(header["cat"], "cl_I7d4PD111III");
+    assert_eq!(header["typ"], "at+jwt");
+    assert!(claims.get("exp").is_none());
+    assert_eq!(claims["sub"], 42);
+    assert_eq!(claims["sid"], sid.as_str());
+
+    let bare = emulator
+        .mint_token(&sid, clerk_emulator::MintToken::new().without_category())
+        .unwrap();
+    assert!(read(&bare).0.get("cat").is_none());
+    assert!(
+        emulator
+            .mint_token("sess_missing", clerk_emulator::MintToken::new())
+            .is_err()
+    );
+}
+
+fn base64_url(part: &str) -> Vec<u8> {
+    data_encoding::BASE64URL_NOPAD
+        .decode(part.as_bytes())
+        .unwrap()
+}

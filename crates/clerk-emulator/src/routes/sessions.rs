@@ -9,10 +9,11 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, json};
 
+use crate::SessionCookies;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, now_secs, random_base62};
 use crate::keys::{SESSION_CATEGORY, TEMPLATE_CATEGORY};
-use crate::server::{JsonBody, Query, Shared, json};
+use crate::server::{AppState, JsonBody, Query, Shared, json};
 use crate::store::Db;
 
 /// Sessions last a week unless ended; unused ones are abandoned after 30 days.
@@ -37,6 +38,91 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/v1/jwks", get(jwks))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/images/{image_id}", get(image))
+        .route("/emulator/sessions/{session_id}/cookies", post(cookies))
+}
+
+/// The claims of a fresh session token for a live session, as `POST
+/// /v1/sessions/{id}/tokens` mints it.
+pub(crate) fn session_token_claims(
+    db: &Db,
+    issuer: &str,
+    id: &str,
+    life: i64,
+) -> ApiResult<Map<String, serde_json::Value>> {
+    let (session, _user) = live_session(db, id)?;
+    let iat = now_secs();
+    let first_factor_age = ((now_ms() - session.created_at) / 60_000).max(0);
+    let mut claims = Map::new();
+    claims.insert("exp".into(), json!(iat + life));
+    claims.insert("fva".into(), json!([first_factor_age, -1]));
+    claims.insert("iat".into(), json!(iat));
+    claims.insert("iss".into(), json!(issuer));
+    claims.insert("jti".into(), json!(random_base62(20)));
+    claims.insert("nbf".into(), json!(iat - NBF_SKEW_SECS));
+    claims.insert("sid".into(), json!(session.id));
+    claims.insert("sts".into(), json!(session.status.as_str()));
+    claims.insert("sub".into(), json!(session.user_id));
+    claims.insert("v".into(), json!(2));
+    if let Some(org) = &session.last_active_organization_id
+        && let Some(o) = super::organizations::session_org_claim(db, org, &session.user_id)
+    {
+        claims.insert("o".into(), o);
+    }
+    Ok(claims)
+}
+
+/// The `__client_uat` of a session's client: the time, in Unix seconds, the client last
+/// changed sessions (its last update).
+pub(crate) fn client_uat(db: &Db, session_id: &str) -> ApiResult<i64> {
+    let (session, _user) = live_session(db, session_id)?;
+    let updated = db
+        .clients
+        .get(&session.client_id)
+        .map_or(session.created_at, |c| c.updated_at);
+    Ok(updated.div_euclid(1000))
+}
+
+/// The claims of a fresh session token as `POST /v1/sessions/{id}/tokens` mints it by default.
+pub(crate) fn default_token_claims(
+    state: &AppState,
+    id: &str,
+) -> ApiResult<Map<String, serde_json::Value>> {
+    session_token_claims(&state.read(), &state.base_url, id, TOKEN_LIFETIME_SECS)
+}
+
+/// The cookies a browser signed in to this session holds.
+pub(crate) fn session_cookies(state: &AppState, id: &str) -> ApiResult<SessionCookies> {
+    let (claims, client_uat) = {
+        let db = state.read();
+        (
+            session_token_claims(&db, &state.base_url, id, TOKEN_LIFETIME_SECS)?,
+            client_uat(&db, id)?,
+        )
+    };
+    let session = state
+        .key
+        .sign_jwt(SESSION_CATEGORY, &claims)
+        .map_err(|_| ApiError::internal())?;
+    Ok(SessionCookies {
+        session,
+        client_uat,
+        suffix: crate::keys::cookie_suffix(&state.publishable_key),
+    })
+}
+
+/// `POST /emulator/sessions/{session_id}/cookies` (the emulator's own, not Clerk's): the
+/// cookies a browser signed in to this session holds, a fresh `__session` token and the
+/// client's `__client_uat`, under their plain and suffixed names.
+async fn cookies(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Response> {
+    let cookies = session_cookies(&state, &id)?;
+    Ok(json(&json!({
+        "object": "session_cookies",
+        "__session": cookies.session,
+        "__client_uat": cookies.client_uat.to_string(),
+        "suffix": cookies.suffix,
+        "cookie": cookies.cookie_header(),
+        "suffixed_cookie": cookies.suffixed_cookie_header(),
+    })))
 }
 
 fn session_not_found(id: &str) -> ApiError {
@@ -302,29 +388,7 @@ async fn create_token(
     JsonBody(body): JsonBody<TokenBody>,
 ) -> ApiResult<Response> {
     let life = lifetime(body.expires_in_seconds, TOKEN_LIFETIME_SECS)?;
-    let claims = {
-        let db = state.read();
-        let (session, _user) = live_session(&db, &id)?;
-        let iat = now_secs();
-        let first_factor_age = ((now_ms() - session.created_at) / 60_000).max(0);
-        let mut claims = Map::new();
-        claims.insert("exp".into(), json!(iat + life));
-        claims.insert("fva".into(), json!([first_factor_age, -1]));
-        claims.insert("iat".into(), json!(iat));
-        claims.insert("iss".into(), json!(state.base_url));
-        claims.insert("jti".into(), json!(random_base62(20)));
-        claims.insert("nbf".into(), json!(iat - NBF_SKEW_SECS));
-        claims.insert("sid".into(), json!(session.id));
-        claims.insert("sts".into(), json!(session.status.as_str()));
-        claims.insert("sub".into(), json!(session.user_id));
-        claims.insert("v".into(), json!(2));
-        if let Some(org) = &session.last_active_organization_id
-            && let Some(o) = super::organizations::session_org_claim(&db, org, &session.user_id)
-        {
-            claims.insert("o".into(), o);
-        }
-        claims
-    };
+    let claims = session_token_claims(&state.read(), &state.base_url, &id, life)?;
     let jwt = state
         .key
         .sign_jwt(SESSION_CATEGORY, &claims)
