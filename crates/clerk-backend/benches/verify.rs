@@ -7,6 +7,10 @@
 //!   decoding, key lookup), with the verified-token cache off and on.
 //! - `same token`: the same token again, answered from the verified-token cache.
 //!
+//! And `authenticate_request` on distinct tokens (cache off), the token in `Authorization`
+//! against the same token in a browser's cookie header (the `__session` + `__client_uat` pair
+//! among other cookies, plain and under the instance's suffix).
+//!
 //! Run: `cargo bench -p clerk-backend --bench verify`.
 
 use std::hint::black_box;
@@ -108,20 +112,31 @@ fn verify(c: &mut Criterion) {
         })
     });
 
-    // Each iteration a token the cache has not seen: a miss plus an insert (the cache holds
-    // fewer entries than there are tokens, so it also evicts).
-    let cached = TokenVerifier::builder()
-        .jwt_key(&pem)
-        .token_cache_size(DISTINCT / 2)
-        .build()
-        .unwrap();
-    let mut i = 0;
+    // Each iteration a token the cache has not seen: a miss plus an insert. The cache is made
+    // afresh for every round of distinct tokens (outside the timing), and holds half a round,
+    // so the second half of each round also evicts. (Cycling through the tokens with one cache
+    // would hit the entries it happened to keep.)
     group.bench_function("distinct tokens, cache on (misses)", |b| {
-        b.to_async(&rt).iter(|| {
-            let t = &tokens[i % DISTINCT];
-            i += 1;
-            let v = &cached;
-            async move { black_box(v.verify_session_token(t).await) }
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            let mut left = usize::try_from(iters).unwrap();
+            while left > 0 {
+                let round = left.min(DISTINCT);
+                let cached = TokenVerifier::builder()
+                    .jwt_key(&pem)
+                    .token_cache_size(DISTINCT / 2)
+                    .build()
+                    .unwrap();
+                let start = std::time::Instant::now();
+                rt.block_on(async {
+                    for t in &tokens[..round] {
+                        black_box(cached.verify_session_token(t).await.unwrap());
+                    }
+                });
+                total += start.elapsed();
+                left -= round;
+            }
+            total
         })
     });
 
@@ -132,6 +147,98 @@ fn verify(c: &mut Criterion) {
         b.to_async(&rt)
             .iter(|| async { black_box(same.verify_session_token(one).await.unwrap()) })
     });
+    group.finish();
+
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let publishable_key = "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k";
+    let suffix = clerk_backend::auth::cookie_suffix(publishable_key);
+    let requests = |header: &dyn Fn(&str) -> (&'static str, String)| -> Vec<http::request::Parts> {
+        tokens
+            .iter()
+            .map(|t| {
+                let (name, value) = header(t);
+                http::Request::builder()
+                    .uri("/dashboard")
+                    .header(name, value)
+                    .body(())
+                    .unwrap()
+                    .into_parts()
+                    .0
+            })
+            .collect()
+    };
+    let by_header = requests(&|t| ("authorization", format!("Bearer {t}")));
+    let by_cookie = requests(&|t| {
+        (
+            "cookie",
+            format!(
+                "theme=dark; __client_uat={}; __session={t}; _ga=GA1.1.1234567890.1700000000",
+                now - 60
+            ),
+        )
+    });
+    let by_suffixed_cookie = requests(&|t| {
+        (
+            "cookie",
+            format!(
+                "theme=dark; __client_uat={uat}; __client_uat_{suffix}={uat}; __session={t}; \
+                 __session_{suffix}={t}; _ga=GA1.1.1234567890.1700000000",
+                uat = now - 60
+            ),
+        )
+    });
+    let authenticator = TokenVerifier::builder()
+        .jwt_key(&pem)
+        .publishable_key(publishable_key)
+        .token_cache_size(0)
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("authenticate_request");
+    for (name, parts) in [
+        ("Authorization header", &by_header),
+        ("cookie pair", &by_cookie),
+        ("suffixed cookie pair", &by_suffixed_cookie),
+    ] {
+        let mut i = 0;
+        group.bench_function(name, |b| {
+            b.to_async(&rt).iter(|| {
+                let p = &parts[i % DISTINCT];
+                i += 1;
+                let v = &authenticator;
+                async move {
+                    let state = v.authenticate_request(p).await;
+                    assert!(state.is_signed_in());
+                    black_box(state)
+                }
+            })
+        });
+    }
+
+    // The same request again: answered from the verified-token cache.
+    let cached = TokenVerifier::builder()
+        .jwt_key(&pem)
+        .publishable_key(publishable_key)
+        .build()
+        .unwrap();
+    for (name, parts) in [
+        (
+            "Authorization header, same token (cache hit)",
+            &by_header[0],
+        ),
+        ("cookie pair, same token (cache hit)", &by_cookie[0]),
+    ] {
+        assert!(
+            rt.block_on(cached.authenticate_request(parts))
+                .is_signed_in()
+        );
+        group.bench_function(name, |b| {
+            b.to_async(&rt)
+                .iter(|| async { black_box(cached.authenticate_request(parts).await) })
+        });
+    }
     group.finish();
 }
 

@@ -672,3 +672,121 @@ fn ignore_category_is_not_a_machine_token() {
         TokenKind::SessionToken
     );
 }
+
+/// Request authentication answers a token it verified before from the cache; every answer must
+/// be the one a verifier without a cache gives, as time passes and `__client_uat` moves.
+#[tokio::test]
+async fn cached_tokens_get_the_answers_fresh_ones_get() {
+    let key = TestKey::new("ins_cache");
+    let now = Arc::new(std::sync::atomic::AtomicI64::new(NOW_MS));
+    let build = |cache: usize| {
+        let clock = now.clone();
+        TokenVerifier::builder()
+            .jwt_key(key.pem())
+            .token_cache_size(cache)
+            .clock(move || at(clock.load(Ordering::SeqCst)))
+            .build()
+            .unwrap()
+    };
+    let (cached, fresh) = (build(100), build(0));
+    let session = key.session_token(claims());
+    let machine_subject = key.sign(
+        &header(&key, json!({"cat": IGNORE_TOKEN_CATEGORY})),
+        &with(claims(), json!({"sub": "mch_2xK9mQ4bT7vRz1LpN3sW8yHcD5e"})),
+    );
+    // `verify_session_token` takes a machine subject; authentication classifies it as M2M.
+    cached.verify_session_token(&machine_subject).await.unwrap();
+
+    let requests = |token: &str| {
+        vec![
+            request(None, Some(&format!("Bearer {token}"))),
+            request(
+                Some(&format!("__session={token}; __client_uat={}", NOW - 30)),
+                None,
+            ),
+            request(
+                Some(&format!("__session={token}; __client_uat={}", NOW - 5)),
+                None,
+            ),
+        ]
+    };
+    let mut seen = Vec::new();
+    for moment in [NOW_MS, NOW_MS + 120_000] {
+        now.store(moment, Ordering::SeqCst);
+        for token in [&session, &machine_subject] {
+            for parts in requests(token) {
+                // Twice each: the first may fill the cache, the second reads it.
+                for _ in 0..2 {
+                    let want = fresh.authenticate_request(&parts).await;
+                    let got = cached.authenticate_request(&parts).await;
+                    assert_eq!(got, want, "at {moment} for {:?}", parts.headers);
+                    seen.push(got.reason().unwrap_or("signed-in").to_owned());
+                }
+            }
+        }
+    }
+    // The walk covered signed in, every refresh reason on the way, expiry and the mismatch.
+    for expected in [
+        "signed-in",
+        "session-token-iat-before-client-uat",
+        "session-token-expired",
+        "token-expired",
+        "token-type-mismatch",
+    ] {
+        assert!(
+            seen.iter().any(|s| s == expected),
+            "{expected} not in {seen:?}"
+        );
+    }
+}
+
+/// How the cookie pair is read: the first of a repeated name counts (an empty first one reads
+/// as none), cookies may come in several `Cookie` headers, and spaces around names and values
+/// do not matter.
+#[tokio::test]
+async fn the_pair_is_read_from_the_first_of_each_name_across_cookie_headers() {
+    let key = TestKey::new("ins_cookie");
+    let v = verifier_at(&key, NOW_MS);
+    let token = key.session_token(claims());
+    let uat = NOW - 600;
+    let state = cookies(&v, &format!(" __session = {token} ;__client_uat={uat}")).await;
+    assert!(state.session().is_some(), "{state:?}");
+    // A later duplicate does not replace the first.
+    let state = cookies(
+        &v,
+        &format!("__session={token}; __client_uat={uat}; __session=not-a-jwt"),
+    )
+    .await;
+    assert!(state.session().is_some(), "{state:?}");
+    let state = cookies(
+        &v,
+        &format!("__session=not-a-jwt; __client_uat={uat}; __session={token}"),
+    )
+    .await;
+    assert_eq!(state.error().unwrap().reason(), TokenReason::TokenInvalid);
+    // An empty first `__session` is no session.
+    let state = cookies(
+        &v,
+        &format!("__session=; __client_uat={uat}; __session={token}"),
+    )
+    .await;
+    assert_eq!(
+        state.needs_refresh(),
+        Some(RefreshReason::ClientUatWithoutSessionToken)
+    );
+    // A `__client_uat` that is not whole seconds counts as 0.
+    for odd in ["1.5", "-3", "abc", ""] {
+        let state = cookies(&v, &format!("__session={token}; __client_uat={odd}")).await;
+        assert_eq!(
+            state.needs_refresh(),
+            Some(RefreshReason::SessionTokenWithoutClientUat),
+            "{odd:?}"
+        );
+    }
+    // The pair split over two headers.
+    let mut parts = request(Some(&format!("__session={token}")), None);
+    parts
+        .headers
+        .append("cookie", format!("__client_uat={uat}").parse().unwrap());
+    assert!(v.authenticate_request(&parts).await.session().is_some());
+}

@@ -121,6 +121,11 @@ impl SessionClaims {
         serde_json::from_str(&self.raw)
     }
 
+    /// The payload JSON the claims were decoded from.
+    pub(crate) fn raw_json(&self) -> &str {
+        &self.raw
+    }
+
     /// One claim by name, custom ones included.
     pub fn get(&self, name: &str) -> Option<serde_json::Value> {
         let all: serde_json::Map<String, serde_json::Value> =
@@ -128,9 +133,9 @@ impl SessionClaims {
         all.get(name).cloned()
     }
 
-    /// Decodes claims from the token's payload JSON.
-    pub(crate) fn from_json(payload: &str) -> Result<SessionClaims, serde_json::Error> {
-        let raw: RawClaims = serde_json::from_str(payload)?;
+    /// Decodes claims from the token's payload JSON, which they keep (for custom claims).
+    pub(crate) fn from_json(payload: String) -> Result<SessionClaims, serde_json::Error> {
+        let raw: RawClaims = serde_json::from_str(&payload)?;
         let org = match (&raw.v, raw.o) {
             (Some(2), Some(o)) => Some(org_from_v2(o, raw.fea.as_deref())),
             (Some(2), None) => None,
@@ -157,7 +162,7 @@ impl SessionClaims {
             pla: raw.pla,
             fea: raw.fea,
             org,
-            raw: payload.into(),
+            raw: payload.into_boxed_str(),
         })
     }
 }
@@ -237,35 +242,65 @@ fn scoped(fea: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
 }
 
 fn org_from_v2(o: OrgV2, fea: Option<&str>) -> OrganizationClaims {
-    let permissions = match (&o.per, &o.fpm) {
-        (Some(per), Some(fpm)) if !per.is_empty() && !fpm.is_empty() => {
-            let names: Vec<&str> = per.split(',').map(str::trim).collect();
-            // Organization-scoped features, in order: the n-th has the n-th bitmask of `fpm`.
-            let features = scoped(fea)
-                .filter(|(scope, _)| scope.contains('o'))
-                .map(|(_, name)| name);
-            features
-                .zip(fpm.split(','))
-                .filter(|(feature, _)| !feature.is_empty())
-                .flat_map(|(feature, mask)| {
-                    let bits = decimal_bits(mask.trim());
-                    names
-                        .iter()
-                        .enumerate()
-                        .filter(move |(i, _)| bit(&bits, *i))
-                        .map(move |(_, perm)| format!("org:{feature}:{perm}"))
-                        .collect::<Vec<_>>()
-                })
-                .collect()
+    let mut permissions = Vec::new();
+    if let (Some(per), Some(fpm)) = (&o.per, &o.fpm)
+        && !per.is_empty()
+        && !fpm.is_empty()
+    {
+        // Organization-scoped features, in order: the n-th has the n-th bitmask of `fpm`.
+        let features = scoped(fea)
+            .filter(|(scope, _)| scope.contains('o'))
+            .map(|(_, name)| name);
+        for (feature, mask) in features.zip(fpm.split(',')) {
+            if feature.is_empty() {
+                continue;
+            }
+            let mask = Mask::parse(mask.trim());
+            for (i, perm) in per.split(',').map(str::trim).enumerate() {
+                if mask.bit(i) {
+                    permissions.push(prefixed(&["org:", feature, ":", perm]));
+                }
+            }
         }
-        _ => Vec::new(),
-    };
+    }
     OrganizationClaims {
         id: o.id,
         slug: o.slg,
-        role: o.rol.map(|r| format!("org:{r}")),
+        role: o.rol.map(|r| prefixed(&["org:", &r])),
         permissions,
     }
+}
+
+/// A permission bitmask from its decimal string: bit 0 is the first permission. Masks of up to
+/// 128 permissions take no allocation; longer ones any length, with no integer overflow.
+enum Mask {
+    Small(u128),
+    Large(Vec<u32>),
+}
+
+impl Mask {
+    fn parse(decimal: &str) -> Mask {
+        match decimal.parse::<u128>() {
+            Ok(n) if decimal.bytes().all(|b| b.is_ascii_digit()) => Mask::Small(n),
+            _ => Mask::Large(decimal_bits(decimal)),
+        }
+    }
+
+    fn bit(&self, i: usize) -> bool {
+        match self {
+            Mask::Small(n) => i < 128 && (n >> i) & 1 == 1,
+            Mask::Large(limbs) => bit(limbs, i),
+        }
+    }
+}
+
+/// The pieces joined, in one allocation (cheaper than `format!` on the verification path).
+fn prefixed(pieces: &[&str]) -> String {
+    let mut joined = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for piece in pieces {
+        joined.push_str(piece);
+    }
+    joined
 }
 
 /// A decimal string of any length as little-endian 32-bit limbs; empty when it is not a
@@ -312,6 +347,52 @@ mod tests {
             decimal_bits("12a").is_empty()
                 && decimal_bits("-1").is_empty()
                 && decimal_bits("").is_empty()
+        );
+    }
+
+    #[test]
+    fn masks_agree_with_the_limbs_either_side_of_128_bits() {
+        // 2^100 + 1 fits in a u128; 2^130 + 2 does not.
+        for (decimal, small) in [
+            ("1267650600228229401496703205377", true),
+            ("1361129467683753853853498429727072845826", false),
+            ("5", true),
+        ] {
+            let mask = Mask::parse(decimal);
+            assert_eq!(matches!(mask, Mask::Small(_)), small, "{decimal}");
+            let limbs = decimal_bits(decimal);
+            for i in 0..200 {
+                assert_eq!(mask.bit(i), bit(&limbs, i), "{decimal} bit {i}");
+            }
+        }
+        for not_a_mask in ["+5", "-1", "", "1a"] {
+            assert!(
+                (0..200).all(|i| !Mask::parse(not_a_mask).bit(i)),
+                "{not_a_mask:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn v2_organization_permissions_follow_the_feature_masks() {
+        let claims = SessionClaims::from_json(
+            r#"{"sub":"user_1","exp":1,"v":2,"fea":"o:reports,u:export,o:billing,o:,o:audit",
+            "o":{"id":"org_1","rol":"admin","per":"read,manage","fpm":"3,1,2,1"}}"#
+                .to_owned(),
+        )
+        .unwrap();
+        let org = claims.org.unwrap();
+        assert_eq!(org.role.as_deref(), Some("org:admin"));
+        // reports=3 (read, manage), billing=1 (read), the empty feature keeps its mask (2),
+        // audit=1 (read).
+        assert_eq!(
+            org.permissions,
+            [
+                "org:reports:read",
+                "org:reports:manage",
+                "org:billing:read",
+                "org:audit:read"
+            ]
         );
     }
 }

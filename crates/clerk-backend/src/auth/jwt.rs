@@ -76,6 +76,19 @@ fn base64url(segment: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(segment.trim_end_matches('=')).ok()
 }
 
+/// Decodes a short base64url segment (a header, a signature) on the stack and hands the bytes
+/// to `f`; longer ones are decoded on the heap. `None` when it is not base64url.
+fn with_base64url<R>(segment: &str, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+    let segment = segment.trim_end_matches('=');
+    let mut buf = [0u8; 512];
+    if segment.len() / 4 * 3 + 3 <= buf.len() {
+        let n = URL_SAFE_NO_PAD.decode_slice(segment, &mut buf).ok()?;
+        Some(f(&buf[..n]))
+    } else {
+        base64url(segment).map(|bytes| f(&bytes))
+    }
+}
+
 /// A token's three parts, with the header decoded.
 pub(crate) struct Jwt<'a> {
     pub(crate) header: Header,
@@ -103,34 +116,50 @@ pub(crate) fn parse(token: &str) -> Result<Jwt<'_>, TokenVerificationError> {
             "the token is longer than {MAX_TOKEN_LENGTH} bytes"
         )));
     }
-    let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let three_parts = token.split_once('.').and_then(|(header, rest)| {
+        let (payload, signature) = rest.split_once('.')?;
+        (!signature.contains('.')).then_some((header, payload, signature))
+    });
+    let Some((header, payload, signature)) = three_parts else {
         return Err(invalid("a JWT has three parts separated by dots"));
     };
-    let header_json =
-        base64url(header).ok_or_else(|| invalid("the JWT header is not base64url"))?;
-    let header: Header = serde_json::from_slice(&header_json)
-        .map_err(|_| invalid("the JWT header is not a JSON object"))?;
-    let signing_input = &token[..header_len(token)];
+    let header_fields: Header =
+        with_base64url(header, |json| serde_json::from_slice::<Header>(json))
+            .ok_or_else(|| invalid("the JWT header is not base64url"))?
+            .map_err(|_| invalid("the JWT header is not a JSON object"))?;
     Ok(Jwt {
-        header,
-        signing_input,
+        header: header_fields,
+        signing_input: &token[..header.len() + 1 + payload.len()],
         payload,
         signature,
     })
 }
 
-/// The length of `header.payload`.
-fn header_len(token: &str) -> usize {
-    token.rfind('.').unwrap_or(token.len())
+/// The two claims read before verification: `sub` (a machine's `mch_` subject makes a JWT an
+/// M2M token) and `iat` (compared with `__client_uat`). Other claims are skipped unread.
+#[derive(Deserialize, Default)]
+pub(crate) struct PeekedClaims {
+    #[serde(default)]
+    sub: Option<serde_json::Value>,
+    #[serde(default)]
+    iat: Option<serde_json::Value>,
 }
 
-/// Decodes a token's payload without checking anything, to tell what kind of token it is.
-pub(crate) fn peek_payload(token: &str) -> Option<serde_json::Value> {
-    let payload = token.split('.').nth(1)?;
-    serde_json::from_slice(&base64url(payload)?).ok()
+impl PeekedClaims {
+    /// Whether `sub` is a machine's id.
+    pub(crate) fn machine_subject(&self) -> bool {
+        self.sub
+            .as_ref()
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|s| s.starts_with("mch_"))
+    }
+
+    /// `iat` when it is a number (a fraction truncated, as the verified claims read it).
+    pub(crate) fn iat(&self) -> Option<i64> {
+        let n = self.iat.as_ref()?;
+        n.as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+    }
 }
 
 impl Jwt<'_> {
@@ -150,9 +179,11 @@ impl Jwt<'_> {
         key: &RsaPublicKey,
         alg: Algorithm,
     ) -> Result<(), TokenVerificationError> {
-        let signature = base64url(self.signature)
-            .ok_or_else(|| invalid("the JWT signature is not base64url"))?;
-        if key.verify(alg, self.signing_input.as_bytes(), &signature) {
+        let verified = with_base64url(self.signature, |signature| {
+            key.verify(alg, self.signing_input.as_bytes(), signature)
+        })
+        .ok_or_else(|| invalid("the JWT signature is not base64url"))?;
+        if verified {
             Ok(())
         } else {
             Err(TokenVerificationError::new(
@@ -171,6 +202,13 @@ impl Jwt<'_> {
                 format!("the algorithm {alg:?} is not accepted; RS256, RS384 and RS512 are"),
             )
         })
+    }
+
+    /// `sub` and `iat`, unverified; empty when the payload does not decode.
+    pub(crate) fn peek_claims(&self) -> PeekedClaims {
+        base64url(self.payload)
+            .and_then(|json| serde_json::from_slice(&json).ok())
+            .unwrap_or_default()
     }
 
     /// The payload as JSON text.

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::claims::SessionClaims;
 use super::error::{TokenReason, TokenVerificationError};
-use super::jwt::{M2M_TOKEN_CATEGORY, category_is, check_times, parse, peek_payload};
+use super::jwt::{Jwt, M2M_TOKEN_CATEGORY, PeekedClaims, category_is, check_times, parse};
 use super::token_kind::TokenKind;
 use super::verifier::TokenVerifier;
 use crate::models::OAuthAccessTokenVerification;
@@ -247,40 +247,51 @@ fn authorization_token(headers: &http::HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The value of the first cookie named `name`, if not empty.
-fn cookie<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.trim())
-        .filter(|value| !value.is_empty())
-}
-
 /// The session-cookie pair a request carries: `__session` and `__client_uat`, or their
 /// suffixed forms when the instance's suffix is known and either suffixed cookie is there.
+/// One pass over the cookies; of repeated names the first counts, and an empty value is none.
 fn session_cookies<'h>(
     headers: &'h http::HeaderMap,
     suffix: Option<&str>,
 ) -> (Option<&'h str>, i64) {
-    let suffixed = suffix.map(|s| (format!("__session_{s}"), format!("__client_uat_{s}")));
-    let (session_name, uat_name) = match &suffixed {
-        Some((session, uat))
-            if cookie(headers, session).is_some() || cookie(headers, uat).is_some() =>
-        {
-            (session.as_str(), uat.as_str())
-        }
-        _ => ("__session", "__client_uat"),
+    const SESSION: usize = 0;
+    const UAT: usize = 1;
+    const SUFFIXED: usize = 2;
+    let mut first: [Option<&str>; 4] = [None; 4];
+    let values = headers.get_all(http::header::COOKIE).into_iter();
+    for pair in values
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+    {
+        let Some((name, value)) = pair.trim().split_once('=') else {
+            continue;
+        };
+        let name = name.trim_end();
+        let slot = match name {
+            "__session" => SESSION,
+            "__client_uat" => UAT,
+            _ => match suffix {
+                Some(s) if name.strip_prefix("__session_") == Some(s) => SUFFIXED + SESSION,
+                Some(s) if name.strip_prefix("__client_uat_") == Some(s) => SUFFIXED + UAT,
+                _ => continue,
+            },
+        };
+        first[slot].get_or_insert(value.trim());
+    }
+    let present = |v: Option<&'h str>| v.filter(|v| !v.is_empty());
+    let base = if present(first[SUFFIXED + SESSION]).is_some()
+        || present(first[SUFFIXED + UAT]).is_some()
+    {
+        SUFFIXED
+    } else {
+        0
     };
     // Clerk reads `__client_uat` as whole seconds; anything else counts as 0 (signed out).
-    let client_uat = cookie(headers, uat_name)
+    let client_uat = present(first[base + UAT])
         .and_then(|v| v.parse::<i64>().ok())
         .filter(|v| *v > 0)
         .unwrap_or(0);
-    (cookie(headers, session_name), client_uat)
+    (present(first[base + SESSION]), client_uat)
 }
 
 /// The first token [`tokens_from_headers`] would try.
@@ -288,32 +299,55 @@ pub fn token_from_headers(headers: &http::HeaderMap) -> Option<&str> {
     tokens_from_headers(headers).into_iter().next()
 }
 
+/// A session cookie's verification as Clerk reads it: a token past its times needs a refresh,
+/// any other failure is signed out.
+fn cookie_outcome(verified: Result<Arc<SessionClaims>, TokenVerificationError>) -> AuthState {
+    match verified {
+        Ok(claims) => AuthState::Session(claims),
+        Err(e) => match e.reason() {
+            TokenReason::TokenExpired => {
+                AuthState::NeedsRefresh(RefreshReason::SessionTokenExpired)
+            }
+            TokenReason::TokenNotActiveYet => {
+                AuthState::NeedsRefresh(RefreshReason::SessionTokenNotActiveYet)
+            }
+            TokenReason::TokenIatInTheFuture => {
+                AuthState::NeedsRefresh(RefreshReason::SessionTokenIatInTheFuture)
+            }
+            _ => AuthState::SignedOut(SignedOut::Invalid(e)),
+        },
+    }
+}
+
 /// What kind of token this is, from its form alone (nothing is verified).
 pub fn classify_token(token: &str) -> TokenKind {
+    peek(token).0
+}
+
+/// A token's kind and, for JWTs, its parts and unverified `sub`/`iat`: one decoding of the
+/// header and payload for classification and the `__client_uat` comparison.
+fn peek(token: &str) -> (TokenKind, Option<(Jwt<'_>, PeekedClaims)>) {
     if token.starts_with("ak_") {
-        return TokenKind::ApiKey;
+        return (TokenKind::ApiKey, None);
     }
     if token.starts_with("mt_") {
-        return TokenKind::M2mToken;
+        return (TokenKind::M2mToken, None);
     }
     if token.starts_with("oat_") {
-        return TokenKind::OAuthToken;
+        return (TokenKind::OAuthToken, None);
     }
-    if let Ok(jwt) = parse(token) {
-        if jwt.header.typ.as_deref() == Some("at+jwt") {
-            return TokenKind::OAuthToken;
-        }
-        if jwt.header.cat.as_deref() == Some(M2M_TOKEN_CATEGORY) {
-            return TokenKind::M2mToken;
-        }
-        if peek_payload(token)
-            .and_then(|p| p.get("sub")?.as_str().map(|s| s.starts_with("mch_")))
-            .unwrap_or(false)
-        {
-            return TokenKind::M2mToken;
-        }
-    }
-    TokenKind::SessionToken
+    let Ok(jwt) = parse(token) else {
+        return (TokenKind::SessionToken, None);
+    };
+    let claims = jwt.peek_claims();
+    let kind = if jwt.header.typ.as_deref() == Some("at+jwt") {
+        TokenKind::OAuthToken
+    } else if jwt.header.cat.as_deref() == Some(M2M_TOKEN_CATEGORY) || claims.machine_subject() {
+        TokenKind::M2mToken
+    } else {
+        TokenKind::SessionToken
+    };
+    (kind, Some((jwt, claims)))
 }
 
 fn mismatch(kind: TokenKind, accepted: &[TokenKind]) -> TokenVerificationError {
@@ -416,42 +450,57 @@ impl TokenVerifier {
             }
             (Some(token), true) => token,
         };
+        // A token verified before: its verified `iat` against `__client_uat`, then its times.
+        if let Some((claims, times)) = self.cached_session_token(token) {
+            if claims.iat.is_some_and(|iat| iat < client_uat) {
+                return AuthState::NeedsRefresh(RefreshReason::SessionTokenIatBeforeClientUat);
+            }
+            return cookie_outcome(times.map(|()| claims));
+        }
         // Clerk compares the (not yet verified) `iat` with `__client_uat` first.
-        match parse(token).map(|_| peek_payload(token)) {
-            Err(e) => return AuthState::SignedOut(SignedOut::Invalid(e)),
-            Ok(payload) => {
-                let iat = payload.as_ref().and_then(|p| p.get("iat")?.as_i64());
-                if iat.is_some_and(|iat| iat < client_uat) {
+        let kind = match peek(token) {
+            (_, None) => match parse(token) {
+                Err(e) => return AuthState::SignedOut(SignedOut::Invalid(e)),
+                Ok(_) => TokenKind::SessionToken,
+            },
+            (kind, Some((_, claims))) => {
+                if claims.iat().is_some_and(|iat| iat < client_uat) {
                     return AuthState::NeedsRefresh(RefreshReason::SessionTokenIatBeforeClientUat);
                 }
+                kind
             }
-        }
-        if classify_token(token) != TokenKind::SessionToken {
-            let kind = classify_token(token);
+        };
+        if kind != TokenKind::SessionToken {
             return AuthState::SignedOut(SignedOut::Invalid(mismatch(
                 kind,
                 &[TokenKind::SessionToken],
             )));
         }
-        match self.verify_session_token(token).await {
-            Ok(claims) => AuthState::Session(claims),
-            Err(e) => match e.reason() {
-                TokenReason::TokenExpired => {
-                    AuthState::NeedsRefresh(RefreshReason::SessionTokenExpired)
-                }
-                TokenReason::TokenNotActiveYet => {
-                    AuthState::NeedsRefresh(RefreshReason::SessionTokenNotActiveYet)
-                }
-                TokenReason::TokenIatInTheFuture => {
-                    AuthState::NeedsRefresh(RefreshReason::SessionTokenIatInTheFuture)
-                }
-                _ => AuthState::SignedOut(SignedOut::Invalid(e)),
-            },
-        }
+        cookie_outcome(self.verify_session_token(token).await)
+    }
+
+    /// The cached claims of a token that authentication takes as a session token: one this
+    /// verifier verified, without a machine's subject (those are classified as M2M tokens).
+    fn cached_session_token(
+        &self,
+        token: &str,
+    ) -> Option<(Arc<SessionClaims>, Result<(), TokenVerificationError>)> {
+        self.cached_session(token, self.now_ms())
+            .filter(|(claims, _)| !claims.sub.starts_with("mch_"))
     }
 
     /// Verifies a token of any accepted kind.
     pub async fn authenticate_token(&self, token: &str) -> AuthState {
+        // A session token verified before is answered from the cache without classifying it
+        // again: it passed every check that classification makes.
+        if self.accepted().contains(&TokenKind::SessionToken)
+            && let Some((claims, times)) = self.cached_session_token(token)
+        {
+            return match times {
+                Ok(()) => AuthState::Session(claims),
+                Err(e) => AuthState::SignedOut(SignedOut::Invalid(e)),
+            };
+        }
         let kind = classify_token(token);
         if !self.accepted().contains(&kind) {
             return AuthState::SignedOut(SignedOut::Invalid(mismatch(kind, self.accepted())));

@@ -391,28 +391,36 @@ impl TokenVerifier {
         token: &str,
     ) -> Result<Arc<SessionClaims>, TokenVerificationError> {
         let now_ms = self.now_ms();
-        if let Some(cache) = &self.inner.cache
-            && let Some(claims) = cache.get(token)
-        {
-            return match check_times(
-                Some(claims.exp),
-                claims.nbf,
-                claims.iat,
-                now_ms,
-                self.inner.skew_ms,
-            ) {
-                Ok(()) => Ok(claims),
-                Err(e) => {
-                    cache.remove(token);
-                    Err(e)
-                }
-            };
+        if let Some((claims, times)) = self.cached_session(token, now_ms) {
+            return times.map(|()| claims);
         }
         let claims = Arc::new(self.verify_uncached(token, now_ms).await?);
         if let Some(cache) = &self.inner.cache {
             cache.insert(token, claims.clone(), now_ms.div_euclid(1000));
         }
         Ok(claims)
+    }
+
+    /// A session token this verifier verified before, when its cache holds it: the claims, and
+    /// whether they are still within their times now (an entry past them leaves the cache).
+    pub(crate) fn cached_session(
+        &self,
+        token: &str,
+        now_ms: i64,
+    ) -> Option<(Arc<SessionClaims>, Result<(), TokenVerificationError>)> {
+        let cache = self.inner.cache.as_ref()?;
+        let claims = cache.get(token)?;
+        let times = check_times(
+            Some(claims.exp),
+            claims.nbf,
+            claims.iat,
+            now_ms,
+            self.inner.skew_ms,
+        );
+        if times.is_err() {
+            cache.remove(token);
+        }
+        Some((claims, times))
     }
 
     /// The key, `typ`, `alg` and signature checks every JWT goes through, after its category.
@@ -442,7 +450,7 @@ impl TokenVerifier {
         }
         self.check_signed(&jwt, &["JWT"]).await?;
         let payload = jwt.payload_json()?;
-        let claims = SessionClaims::from_json(&payload).map_err(|e| {
+        let claims = SessionClaims::from_json(payload).map_err(|e| {
             TokenVerificationError::new(
                 TokenReason::TokenVerificationFailed,
                 format!("the claims are not valid: {e}"),
@@ -451,12 +459,13 @@ impl TokenVerifier {
         let i = &self.inner;
         if !i.audience.is_empty() {
             // An `aud` of the wrong shape is a mismatch, not an absence.
-            let matches = match serde_json::from_str::<AudienceOnly>(&payload).map(|a| a.aud) {
-                Ok(None) => true,
-                Ok(Some(Audience::One(a))) => i.audience.contains(&a),
-                Ok(Some(Audience::Many(list))) => list.iter().any(|a| i.audience.contains(a)),
-                Err(_) => false,
-            };
+            let matches =
+                match serde_json::from_str::<AudienceOnly>(claims.raw_json()).map(|a| a.aud) {
+                    Ok(None) => true,
+                    Ok(Some(Audience::One(a))) => i.audience.contains(&a),
+                    Ok(Some(Audience::Many(list))) => list.iter().any(|a| i.audience.contains(a)),
+                    Err(_) => false,
+                };
             if !matches {
                 return Err(TokenVerificationError::new(
                     TokenReason::TokenVerificationFailed,
@@ -600,7 +609,7 @@ mod tests {
     use super::*;
 
     fn claims(exp: i64) -> Arc<SessionClaims> {
-        Arc::new(SessionClaims::from_json(&format!(r#"{{"sub":"user_1","exp":{exp}}}"#)).unwrap())
+        Arc::new(SessionClaims::from_json(format!(r#"{{"sub":"user_1","exp":{exp}}}"#)).unwrap())
     }
 
     #[test]
