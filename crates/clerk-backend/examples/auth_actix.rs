@@ -5,24 +5,21 @@
 //! ```
 //!
 //! It verifies networkless with the instance's PEM public key (`CLERK_JWT_KEY`), or with the
-//! JWKS of `CLERK_SECRET_KEY`'s instance.
+//! JWKS of `CLERK_SECRET_KEY`'s instance; with `CLERK_PUBLISHABLE_KEY` it also reads the
+//! instance's suffixed session cookies.
 
 use actix_web::{App, HttpServer, web};
-use clerk_backend::Clerk;
 use clerk_backend::auth::TokenVerifier;
 use clerk_backend::integrations::actix::{Auth, RequireSession};
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let verifier = match std::env::var("CLERK_JWT_KEY") {
-        Ok(pem) => TokenVerifier::from_pem(&pem)?,
-        Err(_) => match Clerk::from_env() {
-            Ok(clerk) => TokenVerifier::new(&clerk),
-            Err(_) => {
-                eprintln!("Set CLERK_JWT_KEY (the instance's PEM public key) or CLERK_SECRET_KEY.");
-                std::process::exit(2);
-            }
-        },
+    let verifier = match TokenVerifier::from_env() {
+        Ok(verifier) => verifier,
+        Err(e) => {
+            eprintln!("Set CLERK_JWT_KEY (the instance's PEM public key) or CLERK_SECRET_KEY: {e}");
+            std::process::exit(2);
+        }
     };
     println!("Listening on http://127.0.0.1:3001 (routes /me, /hello)");
     HttpServer::new(move || {

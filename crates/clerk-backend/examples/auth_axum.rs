@@ -5,8 +5,9 @@
 //! ```
 //!
 //! With `CLERK_SECRET_KEY` set it verifies tokens of that instance (send one from your
-//! frontend as `Authorization: Bearer <token>` or the `__session` cookie). Without it, it starts
-//! an embedded emulator and prints a token to try.
+//! frontend as `Authorization: Bearer <token>`, or the `__session` cookie beside
+//! `__client_uat`; set `CLERK_PUBLISHABLE_KEY` too for suffixed cookies). Without it, it starts
+//! an embedded emulator and prints a token and a cookie pair to try.
 
 use axum::Router;
 use axum::routing::get;
@@ -23,7 +24,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (emulator.client(), Some(emulator))
         }
     };
-    let verifier = TokenVerifier::new(&clerk);
+    let mut verifier = TokenVerifier::builder().clerk(clerk.clone());
+    let publishable_key = match &emulator {
+        Some(emulator) => Some(emulator.publishable_key().to_owned()),
+        None => std::env::var("CLERK_PUBLISHABLE_KEY").ok(),
+    };
+    if let Some(pk) = publishable_key {
+        verifier = verifier.publishable_key(pk);
+    }
+    let verifier = verifier.build()?;
 
     let app = Router::new()
         .route(
@@ -44,38 +53,39 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     println!("Listening on http://127.0.0.1:3000 (routes /me, /hello, /health)");
     if let Some(emulator) = &emulator {
-        let token = demo_token(&emulator.client()).await?;
+        let (session_id, token) = demo_session(&emulator.client()).await?;
+        let cookies = emulator.session_cookies(&session_id)?;
         println!("No CLERK_SECRET_KEY: running on an embedded emulator. Try:");
         println!("  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:3000/me");
-        println!("(the token lives 60 s; /me without it answers 401 with the reason)");
+        println!(
+            "  curl -H 'Cookie: {}' http://127.0.0.1:3000/me",
+            cookies.cookie_header()
+        );
+        println!(
+            "(the bearer token lives an hour, the cookie's 60 s; /me without them answers 401 \
+             with the reason, and with `Cookie: __client_uat=1` alone, 401 needs-refresh)"
+        );
     }
     axum::serve(listener, app).await?;
     Ok(())
 }
 
-async fn demo_token(clerk: &Clerk) -> Result<String, Box<dyn std::error::Error>> {
-    use serde_json::{Value, json};
+/// A demo user's session: its id and a session token that lives an hour.
+async fn demo_session(clerk: &Clerk) -> Result<(String, String), Box<dyn std::error::Error>> {
     let user = clerk
         .users()
         .create()
         .email_address(["demo@example.com"])
         .first_name("Demo")
         .await?;
-    let session: Value = clerk
-        .request(clerk_backend::Method::POST, "/v1/sessions")
-        .json(&json!({"user_id": user.id}))
-        .send()
+    let session = clerk.sessions().create(&user.id).await?;
+    let token = clerk
+        .sessions()
+        .create_token(&session.id)
+        .expires_in_seconds(3600)
         .await?;
-    let token: Value = clerk
-        .request(
-            clerk_backend::Method::POST,
-            format!(
-                "/v1/sessions/{}/tokens",
-                session["id"].as_str().unwrap_or_default()
-            ),
-        )
-        .json(&json!({"expires_in_seconds": 3600}))
-        .send()
-        .await?;
-    Ok(token["jwt"].as_str().unwrap_or_default().to_owned())
+    Ok((
+        session.id,
+        token.jwt.map(|j| j.expose().to_owned()).unwrap_or_default(),
+    ))
 }
