@@ -12,8 +12,8 @@ use aws_lc_rs::rsa::KeySize;
 use aws_lc_rs::signature::RsaKeyPair;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use clerk_backend::Clerk;
 use clerk_backend::auth::{AuthState, SignedOut, TokenKind, TokenReason, TokenVerifier};
-use clerk_backend::{Clerk, RetryPolicy};
 use hmac::{KeyInit, Mac};
 use keys::TestKey;
 use serde_json::{Value, json};
@@ -382,12 +382,7 @@ async fn jwks_server(keys: &[&TestKey], delay: Duration) -> (MockServer, JwksEnd
         .respond_with(endpoint.clone())
         .mount(&server)
         .await;
-    let clerk = Clerk::builder()
-        .secret_key("sk_test_jwks")
-        .api_url(server.uri())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let clerk = keys::stub_client(&server.uri());
     (server, endpoint, clerk)
 }
 
@@ -615,12 +610,7 @@ async fn a_refused_secret_key_and_an_unreachable_jwks_have_their_reasons() {
         .local_addr()
         .unwrap()
         .port();
-    let nowhere = Clerk::builder()
-        .secret_key("sk_test_x")
-        .api_url(format!("http://127.0.0.1:{port}"))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let nowhere = keys::stub_client(&format!("http://127.0.0.1:{port}"));
     assert_eq!(
         reason(&TokenVerifier::new(&nowhere), &key.session_token(claims())).await,
         TokenReason::JwkRemoteFailedToLoad
@@ -1039,12 +1029,7 @@ async fn machine_tokens_are_verified_when_accepted() {
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"errors": [{"code": "resource_not_found", "message": "not found", "long_message": "not found"}]})))
         .mount(&server)
         .await;
-    let clerk = Clerk::builder()
-        .secret_key("sk_test_m")
-        .api_url(server.uri())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let clerk = keys::stub_client(&server.uri());
     let v = TokenVerifier::builder()
         .clerk(clerk)
         .accepts([

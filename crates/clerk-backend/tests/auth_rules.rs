@@ -14,7 +14,6 @@ use clerk_backend::auth::{
     AuthState, IGNORE_TOKEN_CATEGORY, M2M_TOKEN_CATEGORY, RefreshReason, SignedOut, TokenKind,
     TokenReason, TokenVerifier,
 };
-use clerk_backend::{Clerk, RetryPolicy};
 use keys::TestKey;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -147,12 +146,7 @@ async fn jwks_verifier(keys: &[&TestKey]) -> (MockServer, Arc<AtomicUsize>, Toke
         })
         .mount(&server)
         .await;
-    let clerk = Clerk::builder()
-        .secret_key("sk_test_rules")
-        .api_url(server.uri())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let clerk = keys::stub_client(&server.uri());
     let v = TokenVerifier::builder()
         .clerk(clerk)
         .token_cache_size(0)
@@ -352,13 +346,14 @@ async fn exp_exactly_at_now_minus_skew_fails_and_a_millisecond_earlier_passes() 
         .unwrap();
 }
 
-#[tokio::test]
-async fn nbf_exactly_at_now_plus_skew_passes_and_past_it_fails() {
+/// A token whose `claim` (`nbf` or `iat`; the other left out) is exactly now + the 5 s skew
+/// passes, and fails with `reason` a millisecond earlier.
+async fn future_claim_edge(claim: &str, reason_past_it: TokenReason) {
     let key = TestKey::new("ins_time");
-    let nbf = (NOW_MS + 5_000) / 1000;
+    let other = if claim == "nbf" { "iat" } else { "nbf" };
     let token = key.session_token(with(
         claims(),
-        json!({"nbf": nbf, "iat": null, "exp": NOW + 600}),
+        json!({claim: (NOW_MS + 5_000) / 1000, other: null, "exp": NOW + 600}),
     ));
     verifier_at(&key, NOW_MS)
         .verify_session_token(&token)
@@ -366,26 +361,18 @@ async fn nbf_exactly_at_now_plus_skew_passes_and_past_it_fails() {
         .unwrap();
     assert_eq!(
         reason(&verifier_at(&key, NOW_MS - 1), &token).await,
-        TokenReason::TokenNotActiveYet
+        reason_past_it
     );
 }
 
 #[tokio::test]
+async fn nbf_exactly_at_now_plus_skew_passes_and_past_it_fails() {
+    future_claim_edge("nbf", TokenReason::TokenNotActiveYet).await;
+}
+
+#[tokio::test]
 async fn iat_exactly_at_now_plus_skew_passes_and_past_it_fails() {
-    let key = TestKey::new("ins_time");
-    let iat = (NOW_MS + 5_000) / 1000;
-    let token = key.session_token(with(
-        claims(),
-        json!({"iat": iat, "nbf": null, "exp": NOW + 600}),
-    ));
-    verifier_at(&key, NOW_MS)
-        .verify_session_token(&token)
-        .await
-        .unwrap();
-    assert_eq!(
-        reason(&verifier_at(&key, NOW_MS - 1), &token).await,
-        TokenReason::TokenIatInTheFuture
-    );
+    future_claim_edge("iat", TokenReason::TokenIatInTheFuture).await;
 }
 
 #[tokio::test]

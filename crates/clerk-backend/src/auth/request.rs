@@ -169,18 +169,7 @@ impl AuthState {
 /// (`__session_<suffix>`, set when several Clerk apps share a domain) before `__session`.
 /// Other schemes (Basic, ...) are ignored.
 pub fn tokens_from_headers(headers: &http::HeaderMap) -> Vec<&str> {
-    let bearer = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|value| {
-            let value = value.trim();
-            match value.split_once(' ') {
-                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => Some(rest.trim()),
-                Some(_) => None,
-                None => Some(value),
-            }
-        });
-    if let Some(token) = bearer.filter(|t| !t.is_empty()) {
+    if let Some(token) = authorization_token(headers) {
         return vec![token];
     }
     let cookies = headers

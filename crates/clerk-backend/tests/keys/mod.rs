@@ -71,3 +71,13 @@ impl TestKey {
         self.sign(&self.header(), &claims)
     }
 }
+
+/// A client of a stub server at `url`, without retries (each test counts its requests).
+pub fn stub_client(url: &str) -> clerk_backend::Clerk {
+    clerk_backend::Clerk::builder()
+        .secret_key("sk_test_stub")
+        .api_url(url)
+        .retry_policy(clerk_backend::RetryPolicy::none())
+        .build()
+        .unwrap()
+}
