@@ -15,7 +15,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use clerk_backend::Clerk;
 use clerk_backend::auth::{AuthState, SignedOut, TokenKind, TokenReason, TokenVerifier};
 use hmac::{KeyInit, Mac};
-use keys::TestKey;
+use keys::{TestKey, with};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -32,17 +32,6 @@ fn claims() -> Value {
     json!({"sub": "user_2xK9mQ4bT7vRz1LpN3sW8yHcD5e", "sid": "sess_2xK9mQ4bT7vRz1LpN3sW8yHcD5e", "iss": "https://example.clerk.accounts.dev",
         "iat": t, "nbf": t - 10, "exp": t + 60, "v": 2, "fva": [0, -1], "sts": "active", "azp": "https://app.example.com",
         "jti": "abc123", "custom": {"tier": "gold"}})
-}
-
-fn with(mut base: Value, changes: Value) -> Value {
-    for (k, v) in changes.as_object().unwrap() {
-        if v.is_null() {
-            base.as_object_mut().unwrap().remove(k);
-        } else {
-            base[k] = v.clone();
-        }
-    }
-    base
 }
 
 fn local(key: &TestKey) -> TokenVerifier {

@@ -14,7 +14,7 @@ use clerk_backend::auth::{
     AuthState, IGNORE_TOKEN_CATEGORY, M2M_TOKEN_CATEGORY, RefreshReason, SignedOut, TokenKind,
     TokenReason, TokenVerifier,
 };
-use keys::TestKey;
+use keys::{TestKey, with};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -31,17 +31,6 @@ fn claims() -> Value {
     json!({"sub": "user_2xK9mQ4bT7vRz1LpN3sW8yHcD5e", "sid": "sess_2xK9mQ4bT7vRz1LpN3sW8yHcD5e",
         "iss": "https://example.clerk.accounts.dev", "iat": NOW - 30, "nbf": NOW - 40,
         "exp": NOW + 60, "v": 2, "azp": "https://app.example.com"})
-}
-
-fn with(mut base: Value, changes: Value) -> Value {
-    for (k, v) in changes.as_object().unwrap() {
-        if v.is_null() {
-            base.as_object_mut().unwrap().remove(k);
-        } else {
-            base[k] = v.clone();
-        }
-    }
-    base
 }
 
 /// A networkless verifier whose clock reads `now_ms`.

@@ -81,3 +81,15 @@ pub fn stub_client(url: &str) -> clerk_backend::Clerk {
         .build()
         .unwrap()
 }
+
+/// `base` with `changes` applied: each member set, or removed when `null`.
+pub fn with(mut base: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        if v.is_null() {
+            base.as_object_mut().unwrap().remove(k);
+        } else {
+            base[k] = v.clone();
+        }
+    }
+    base
+}
