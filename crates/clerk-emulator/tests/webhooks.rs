@@ -20,10 +20,16 @@ struct Inbox {
     received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
     /// How many deliveries to refuse with 500 first.
     refuse: Arc<Mutex<u32>>,
+    /// Deliveries are answered only while no test holds this for writing.
+    gate: Arc<tokio::sync::RwLock<()>>,
+    /// How many deliveries have been answered.
+    answered: Arc<Mutex<usize>>,
 }
 
 async fn receive(State(inbox): State<Inbox>, headers: HeaderMap, body: Bytes) -> StatusCode {
     inbox.received.lock().unwrap().push((headers, body));
+    let _open = inbox.gate.read().await;
+    *inbox.answered.lock().unwrap() += 1;
     let mut refuse = inbox.refuse.lock().unwrap();
     if *refuse > 0 {
         *refuse -= 1;
@@ -122,18 +128,27 @@ async fn failed_deliveries_are_retried_with_the_same_id_and_do_not_block_the_api
     target.retry_delays = vec![Duration::from_millis(50); 3];
     let emulator = Emulator::builder().webhook(target).start().await.unwrap();
 
-    let started = std::time::Instant::now();
-    let user = emulator
-        .client()
-        .users()
-        .create()
-        .email_address(["retry@example.com"])
-        .await
-        .unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "the API call does not wait for delivery"
+    // Hold every delivery unanswered: the call still returns, so it does not wait for one. (The
+    // timeout only turns a deadlock into a failure; nothing is timed.)
+    let gate = inbox.gate.clone().write_owned().await;
+    let user = tokio::time::timeout(
+        Duration::from_secs(120),
+        emulator
+            .client()
+            .users()
+            .create()
+            .email_address(["retry@example.com"])
+            .into_future(),
+    )
+    .await
+    .expect("the API call waited for the webhook delivery")
+    .unwrap();
+    assert_eq!(
+        *inbox.answered.lock().unwrap(),
+        0,
+        "no delivery answered yet"
     );
+    drop(gate);
 
     let received = wait_for(&inbox, 3).await;
     assert_eq!(received.len(), 3, "two refusals, then success");
