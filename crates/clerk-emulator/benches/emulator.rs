@@ -1,6 +1,10 @@
 //! The emulator at scale: `GET /v1/users?limit=100` over 100,000 stored users, end to end over
 //! loopback, and the memory those users take.
 //!
+//! And writes: `POST /v1/users` in memory only and with a state file (each write journaled and
+//! synced before it is answered), one writer at a time and four at once (whose syncs are
+//! shared).
+//!
 //! Run: `cargo bench -p clerk-emulator --bench emulator`. Requests per second for
 //! `GET /v1/users/{id}` are measured with a load generator instead (see the README).
 
@@ -96,9 +100,76 @@ fn list_over_100k_users(c: &mut Criterion) {
     drop(emulator);
 }
 
+fn create_users(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("clerk-emulator-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let in_memory = runtime.block_on(Emulator::start()).unwrap();
+    let with_state = runtime
+        .block_on(
+            Emulator::builder()
+                .state_file(dir.join("state.json"))
+                .start(),
+        )
+        .unwrap();
+    let next = std::sync::atomic::AtomicU64::new(0);
+    let create = |clerk: clerk_backend::Clerk| {
+        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        async move {
+            black_box(
+                clerk
+                    .users()
+                    .create()
+                    .email_address([format!("writer{n}@example.com")])
+                    .first_name("Bench")
+                    .await
+                    .unwrap(),
+            )
+        }
+    };
+
+    let mut group = c.benchmark_group("create_user");
+    for (name, emulator) in [("in memory", &in_memory), ("--state, synced", &with_state)] {
+        let clerk = emulator.client();
+        group.bench_function(format!("POST /v1/users, one writer, {name}"), |b| {
+            b.to_async(&runtime).iter(|| create(clerk.clone()))
+        });
+        // Four writers at once; the time reported is per write.
+        group.bench_function(format!("POST /v1/users, four writers, {name}"), |b| {
+            b.to_async(&runtime).iter_custom(|iters| {
+                let clerk = clerk.clone();
+                let create = &create;
+                async move {
+                    let start = std::time::Instant::now();
+                    let per_writer = iters.div_ceil(4);
+                    let writers = (0..4).map(|_| {
+                        let clerk = clerk.clone();
+                        async move {
+                            for _ in 0..per_writer {
+                                create(clerk.clone()).await;
+                            }
+                        }
+                    });
+                    futures_util::future::join_all(writers).await;
+                    start
+                        .elapsed()
+                        .div_f64((per_writer * 4) as f64 / iters as f64)
+                }
+            })
+        });
+    }
+    group.finish();
+    drop((in_memory, with_state));
+    std::fs::remove_dir_all(dir).ok();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = list_over_100k_users
+    targets = list_over_100k_users, create_users
 }
 criterion_main!(benches);

@@ -20,10 +20,12 @@
 mod catalog;
 mod error;
 mod ids;
+mod journal;
 mod keys;
 pub(crate) mod routes;
 mod server;
 mod store;
+mod table;
 mod totp;
 mod webhooks;
 pub mod wire;
@@ -31,10 +33,9 @@ pub mod wire;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use clerk_backend::Clerk;
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use wire::CreateUserRequest;
 
@@ -153,7 +154,7 @@ impl EmulatorBuilder {
             Some(path) => store::load(path).map_err(fail)?,
             None => None,
         };
-        let (db, saved_instance, saved_secret, saved_key) = match snapshot {
+        let (mut db, saved_instance, saved_secret, saved_key, generation) = match snapshot {
             // Ids lead with the second they were made in, so ids made after a restart still
             // sort after the loaded ones.
             Some(s) => (
@@ -161,9 +162,20 @@ impl EmulatorBuilder {
                 Some(s.instance_id),
                 Some(s.secret_key),
                 Some(s.signing_key_pkcs8),
+                s.journal_generation,
             ),
-            None => (store::Db::default(), None, None, None),
+            None => (store::Db::default(), None, None, None, 0),
         };
+        // The writes acknowledged after the snapshot was taken.
+        let journal = match &self.state_file {
+            Some(path) => {
+                let next = journal::replay(path, generation, |record| db.apply_record(record))
+                    .map_err(fail)?;
+                Some(journal::Journal::open(path, next).map_err(fail)?)
+            }
+            None => None,
+        };
+        db.reindex();
         let instance_id = self
             .instance_id
             .or(saved_instance)
@@ -200,7 +212,6 @@ impl EmulatorBuilder {
             }
             None => (None, None),
         };
-        let changed = self.state_file.as_ref().map(|_| Arc::new(Notify::new()));
         let state = Arc::new(server::AppState::new(
             db,
             instance_id.clone(),
@@ -211,23 +222,23 @@ impl EmulatorBuilder {
             self.rate_limit,
             self.faults,
             outbox,
-            changed.clone(),
+            journal,
             self.record_traffic,
         ));
         for user in self.seed_users {
             routes::users::create(&state, user).map_err(|e| fail(format!("seed user: {e:?}")))?;
         }
 
-        let saver = match (&self.state_file, changed) {
-            (Some(path), Some(changed)) => {
-                save_now(&state, path).map_err(fail)?;
-                Some(tokio::spawn(save_on_change(
+        let saver = match &self.state_file {
+            Some(path) => {
+                // Start from a fresh snapshot: the replayed journals fold into it.
+                compact(&state, path).map_err(fail)?;
+                Some(tokio::spawn(compact_when_grown(
                     state.clone(),
                     path.clone(),
-                    changed,
                 )))
             }
-            _ => None,
+            None => None,
         };
 
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -258,19 +269,32 @@ impl EmulatorBuilder {
     }
 }
 
-fn save_now(state: &server::AppState, path: &std::path::Path) -> Result<(), String> {
-    let bytes = {
-        let db = state.read();
+/// Folds the journal into a new snapshot: under the write lock, the journal moves to its next
+/// generation and the data is serialized; then the snapshot is written durably over the old
+/// one and the folded journals are deleted. Without a journal (no state file) it does nothing.
+fn compact(state: &server::AppState, path: &std::path::Path) -> Result<(), String> {
+    let Some(journal) = &state.journal else {
+        return Ok(());
+    };
+    let (bytes, generation) = {
+        let db = state.db.write().unwrap_or_else(|e| e.into_inner());
+        let generation = journal.rotate()?;
         let snapshot = SnapshotRef {
             version: store::SNAPSHOT_VERSION,
             instance_id: &state.instance_id,
             secret_key: &state.secret_key,
             signing_key_pkcs8: data_encoding::BASE64.encode(state.key.pkcs8_der()),
+            journal_generation: generation,
             db: &db,
         };
-        serde_json::to_vec(&snapshot).map_err(|e| e.to_string())?
+        (
+            serde_json::to_vec(&snapshot).map_err(|e| e.to_string())?,
+            generation,
+        )
     };
-    store::save(path, &bytes)
+    store::save(path, &bytes)?;
+    journal.remove_before(generation);
+    Ok(())
 }
 
 /// A borrowed [`store::Snapshot`], to save without cloning the data.
@@ -280,16 +304,22 @@ struct SnapshotRef<'a> {
     instance_id: &'a str,
     secret_key: &'a str,
     signing_key_pkcs8: String,
+    journal_generation: u64,
     db: &'a store::Db,
 }
 
-async fn save_on_change(state: Arc<server::AppState>, path: PathBuf, changed: Arc<Notify>) {
+/// Compacts whenever the journal has outgrown its bound.
+async fn compact_when_grown(state: Arc<server::AppState>, path: PathBuf) {
+    let Some(grown) = state.journal.as_ref().map(|j| j.compact.clone()) else {
+        return;
+    };
     loop {
-        changed.notified().await;
-        // Let a burst of writes settle, then save once.
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        if let Err(e) = save_now(&state, &path) {
-            tracing::error!("saving the state failed: {e}");
+        grown.notified().await;
+        let (state, path) = (state.clone(), path.clone());
+        match tokio::task::spawn_blocking(move || compact(&state, &path)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!("compacting the state file failed: {e}"),
+            Err(e) => tracing::error!("compacting the state file failed: {e}"),
         }
     }
 }
@@ -528,7 +558,7 @@ impl Emulator {
             saver.abort();
         }
         if let Some(path) = &self.state_file {
-            save_now(&self.state, path).map_err(EmulatorError)?;
+            compact(&self.state, path).map_err(EmulatorError)?;
         }
         Ok(())
     }
@@ -542,7 +572,7 @@ impl Drop for Emulator {
         if let Some(saver) = self.saver.take() {
             saver.abort();
             if let Some(path) = &self.state_file
-                && let Err(e) = save_now(&self.state, path)
+                && let Err(e) = compact(&self.state, path)
             {
                 tracing::error!("saving the state failed: {e}");
             }

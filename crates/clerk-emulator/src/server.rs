@@ -107,7 +107,8 @@ pub(crate) struct AppState {
     rate_limit: Option<(RateLimit, Mutex<Window>)>,
     faults: Option<(Faults, Mutex<fastrand::Rng>)>,
     pub(crate) outbox: Option<Outbox>,
-    pub(crate) changed: Option<Arc<tokio::sync::Notify>>,
+    /// The state file's journal, when there is a state file.
+    pub(crate) journal: Option<crate::journal::Journal>,
     pub(crate) traffic: Option<Mutex<Vec<Exchange>>>,
 }
 
@@ -123,7 +124,7 @@ impl AppState {
         rate_limit: Option<RateLimit>,
         faults: Option<Faults>,
         outbox: Option<Outbox>,
-        changed: Option<Arc<tokio::sync::Notify>>,
+        journal: Option<crate::journal::Journal>,
         record_traffic: bool,
     ) -> AppState {
         AppState {
@@ -144,7 +145,7 @@ impl AppState {
             }),
             faults: faults.map(|f| (f, Mutex::new(fastrand::Rng::with_seed(f.seed)))),
             outbox,
-            changed,
+            journal,
             traffic: record_traffic.then(|| Mutex::new(Vec::new())),
         }
     }
@@ -155,15 +156,14 @@ impl AppState {
         self.db.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes the database and marks the state as changed for persistence. Events queued on
-    /// the database during the write are sent when the guard drops, still under the lock.
+    /// Writes the database. When the guard drops, still under the lock, the rows the write
+    /// changed are appended to the journal (synced before the answer leaves; see
+    /// [`durable`]) and the events queued during the write are sent.
     pub(crate) fn write(&self) -> WriteGuard<'_> {
-        if let Some(changed) = &self.changed {
-            changed.notify_one();
-        }
         WriteGuard {
             guard: self.db.write().unwrap_or_else(|e| e.into_inner()),
             outbox: self.outbox.as_ref(),
+            journal: self.journal.as_ref(),
         }
     }
 
@@ -175,10 +175,12 @@ impl AppState {
 
 pub(crate) type Shared = Arc<AppState>;
 
-/// Write access to the database; sends the write's webhook events, in order, on drop.
+/// Write access to the database; journals the write's changes and sends its webhook events,
+/// in order, on drop.
 pub(crate) struct WriteGuard<'a> {
     guard: std::sync::RwLockWriteGuard<'a, Db>,
     outbox: Option<&'a Outbox>,
+    journal: Option<&'a crate::journal::Journal>,
 }
 
 impl std::ops::Deref for WriteGuard<'_> {
@@ -196,6 +198,14 @@ impl std::ops::DerefMut for WriteGuard<'_> {
 
 impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
+        match self.journal {
+            Some(journal) => match self.guard.drain_record() {
+                Ok(Some(record)) => journal.append(&record),
+                Ok(None) => {}
+                Err(e) => journal.fail(e),
+            },
+            None => self.guard.forget_changes(),
+        }
         let events = std::mem::take(&mut self.guard.events);
         if let Some(outbox) = self.outbox {
             for (event_type, data) in events {
@@ -298,6 +308,21 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequestParts<S> for Quer
 /// Paths served without the secret key: the Frontend API's JWKS and uploaded images.
 fn is_public(path: &str) -> bool {
     path == "/.well-known/jwks.json" || path.starts_with("/images/") || path == "/health"
+}
+
+/// With a state file, an answer leaves only once every write made before it is on disk: the
+/// request's own writes, and any another request made that this one may have read.
+async fn durable(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    match &state.journal {
+        Some(journal) => match journal.sync().await {
+            Ok(()) => response,
+            Err(e) => ApiError::internal()
+                .meta("state_file_error", serde_json::Value::String(e))
+                .into_response(),
+        },
+        None => response,
+    }
 }
 
 async fn faults(State(state): State<Shared>, request: Request, next: Next) -> Response {
@@ -447,6 +472,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/health", axum::routing::get(|| async { "ok" }))
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), durable))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .layer(middleware::from_fn_with_state(state.clone(), faults))

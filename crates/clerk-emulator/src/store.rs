@@ -5,9 +5,10 @@
 //! write. Records keep the SDK's own models (what the API serves) beside private data (password
 //! hashes, TOTP secrets) that is never served.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::table::{Journaled, Table};
 use crate::wire::{Client, Session, User};
 use data_encoding::BASE64;
 use serde::{Deserialize, Serialize};
@@ -158,13 +159,13 @@ impl UserIndex {
 pub(crate) struct Db {
     /// By id; ids sort in creation order.
     #[serde(default)]
-    pub(crate) users: BTreeMap<String, UserRecord>,
+    pub(crate) users: Table<UserRecord>,
     #[serde(default)]
-    pub(crate) sessions: BTreeMap<String, Session>,
+    pub(crate) sessions: Table<Session>,
     #[serde(default)]
-    pub(crate) clients: BTreeMap<String, Client>,
+    pub(crate) clients: Table<Client>,
     #[serde(default)]
-    pub(crate) images: BTreeMap<String, Image>,
+    pub(crate) images: Table<Image>,
     #[serde(default)]
     pub(crate) organizations: crate::routes::organizations::OrgData,
     #[serde(default)]
@@ -194,6 +195,77 @@ impl Db {
         ));
     }
 
+    /// Every table, under the name its journal entries carry.
+    fn tables(&mut self) -> Vec<(&'static str, &mut dyn Journaled)> {
+        let mut tables: Vec<(&'static str, &mut dyn Journaled)> = vec![
+            ("users", &mut self.users),
+            ("sessions", &mut self.sessions),
+            ("clients", &mut self.clients),
+            ("images", &mut self.images),
+        ];
+        tables.extend(self.organizations.tables());
+        tables.extend(self.jwt_templates.tables());
+        tables.extend(self.invitations.tables());
+        tables.extend(self.access_lists.tables());
+        tables
+    }
+
+    /// The journal record of the write just made (its changed rows), or `None` when it changed
+    /// nothing; the tables forget the changes.
+    pub(crate) fn drain_record(&mut self) -> Result<Option<Vec<u8>>, String> {
+        let mut out = b"{\"rows\":[".to_vec();
+        let mut first = true;
+        for (name, table) in self.tables() {
+            table
+                .drain_changes(name, &mut out, &mut first)
+                .map_err(|e| format!("cannot journal a {name} row: {e}"))?;
+        }
+        if first {
+            return Ok(None);
+        }
+        out.extend_from_slice(
+            format!("],\"imported_created_at\":{}}}", self.imported_created_at).as_bytes(),
+        );
+        Ok(Some(out))
+    }
+
+    /// Forgets the changed rows (no journal to write them to).
+    pub(crate) fn forget_changes(&mut self) {
+        for (_, table) in self.tables() {
+            table.forget_changes();
+        }
+    }
+
+    /// Replays one journal record. The indexes need [`Db::reindex`] after.
+    pub(crate) fn apply_record(&mut self, json: &[u8]) -> Result<(), String> {
+        #[derive(Deserialize)]
+        struct Record {
+            rows: Vec<Entry>,
+            #[serde(default)]
+            imported_created_at: bool,
+        }
+        #[derive(Deserialize)]
+        struct Entry {
+            t: String,
+            k: String,
+            v: Option<serde_json::Value>,
+        }
+        let record: Record = serde_json::from_slice(json).map_err(|e| e.to_string())?;
+        let mut tables = self.tables();
+        for entry in record.rows {
+            let (_, table) = tables
+                .iter_mut()
+                .find(|(name, _)| *name == entry.t)
+                .ok_or_else(|| format!("no table {:?}", entry.t))?;
+            table
+                .apply(entry.k, entry.v)
+                .map_err(|e| format!("a {} row: {e}", entry.t))?;
+        }
+        drop(tables);
+        self.imported_created_at |= record.imported_created_at;
+        Ok(())
+    }
+
     /// Rebuilds the indexes after loading.
     pub(crate) fn reindex(&mut self) {
         self.index = UserIndex::default();
@@ -204,7 +276,8 @@ impl Db {
 }
 
 /// What is saved to the state file: the data plus the instance's keys, so a restart keeps
-/// serving the same secret key and tokens signed before it stay valid.
+/// serving the same secret key and tokens signed before it stay valid, and the generation of
+/// the journal that continues it.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Snapshot {
     pub(crate) version: u32,
@@ -212,13 +285,19 @@ pub(crate) struct Snapshot {
     pub(crate) secret_key: String,
     #[serde(with = "base64_bytes")]
     pub(crate) signing_key_pkcs8: Vec<u8>,
+    /// The journal generation whose records come after this snapshot (version 1: none).
+    #[serde(default)]
+    pub(crate) journal_generation: u64,
     pub(crate) db: Db,
 }
 
-pub(crate) const SNAPSHOT_VERSION: u32 = 1;
+/// The state file's format version: 2 adds the journal (`journal_generation`); version 1 files
+/// still load.
+pub(crate) const SNAPSHOT_VERSION: u32 = 2;
 
 /// Reads a state file; `Ok(None)` when it does not exist yet. A file that exists but does not
-/// parse is an error: it is never silently replaced.
+/// parse is an error: it is never silently replaced. The indexes are not built yet (the
+/// journal may still change the data).
 pub(crate) fn load(path: &Path) -> Result<Option<Snapshot>, String> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -230,25 +309,27 @@ pub(crate) fn load(path: &Path) -> Result<Option<Snapshot>, String> {
             ));
         }
     };
-    let mut snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(|e| {
+    let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(|e| {
         format!(
             "the state file {} is corrupt ({e}); fix or move it away, it will not be overwritten",
             path.display()
         )
     })?;
-    if snapshot.version != SNAPSHOT_VERSION {
+    if !(1..=SNAPSHOT_VERSION).contains(&snapshot.version) {
         return Err(format!(
-            "the state file {} has version {}, this emulator reads version {SNAPSHOT_VERSION}",
+            "the state file {} has version {}, this emulator reads versions 1 to \
+             {SNAPSHOT_VERSION}",
             path.display(),
             snapshot.version
         ));
     }
-    snapshot.db.reindex();
     Ok(Some(snapshot))
 }
 
-/// Writes a state file atomically: to a temporary file beside it, then renamed over it.
+/// Writes a state file durably and atomically: to a temporary file beside it, synced, renamed
+/// over it, and the rename synced.
 pub(crate) fn save(path: &Path, snapshot_json: &[u8]) -> Result<(), String> {
+    use std::io::Write as _;
     let tmp: PathBuf = {
         let mut name = path
             .file_name()
@@ -257,9 +338,14 @@ pub(crate) fn save(path: &Path, snapshot_json: &[u8]) -> Result<(), String> {
         name.push(format!(".tmp-{}", std::process::id()));
         path.with_file_name(name)
     };
-    std::fs::write(&tmp, snapshot_json)
+    std::fs::File::create(&tmp)
+        .and_then(|mut f| {
+            f.write_all(snapshot_json)?;
+            f.sync_all()
+        })
         .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+    std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+    crate::journal::sync_dir(path)
 }
 
 mod base64_bytes {

@@ -1,5 +1,5 @@
-//! `--state FILE`: users survive a restart, the file is written atomically, and a corrupt file
-//! is an error that leaves the file alone.
+//! `--state FILE`: users survive a restart, each write is journaled before it is answered, the
+//! file is written atomically, and a corrupt file is an error that leaves the file alone.
 
 use clerk_emulator::Emulator;
 
@@ -75,16 +75,34 @@ async fn state_survives_a_restart() {
             .await
             .is_err()
     );
-    // Changes are saved without a shutdown, too.
+    // A change is in the journal beside the file by the time it is answered (no waiting).
     clerk
         .users()
         .update(&user_id)
         .first_name("Later")
         .await
         .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    assert!(std::fs::read_to_string(&file).unwrap().contains("Later"));
+    let journals = || {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("state.json.journal."))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        journals()
+            .iter()
+            .any(|j| std::fs::read_to_string(j).unwrap().contains("Later"))
+    );
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("Later"));
+    // Dropping the emulator folds the journal into the file.
     drop(emulator);
+    assert!(std::fs::read_to_string(&file).unwrap().contains("Later"));
+    assert_eq!(
+        journals().len(),
+        1,
+        "only the (empty) journal that continues the file"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 

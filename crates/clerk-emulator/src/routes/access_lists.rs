@@ -10,8 +10,6 @@
 //! `not_allowed_access` with `meta.identifiers` (ERR auth.go/IdentifierNotAllowedAccess, marked
 //! as a Backend API error; `POST /v1/users` declares a 403 in the spec).
 
-use std::collections::BTreeMap;
-
 use crate::wire::{AllowlistIdentifier, BlocklistIdentifier, DeletedObject, IdentifierType, User};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -31,9 +29,19 @@ use crate::store::{Db, Ident};
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct AccessListData {
     #[serde(default)]
-    allowlist: BTreeMap<String, AllowlistIdentifier>,
+    allowlist: crate::table::Table<AllowlistIdentifier>,
     #[serde(default)]
-    blocklist: BTreeMap<String, BlocklistIdentifier>,
+    blocklist: crate::table::Table<BlocklistIdentifier>,
+}
+
+impl AccessListData {
+    /// Its tables, under the names their journal entries carry.
+    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 2] {
+        [
+            ("allowlist_identifiers", &mut self.allowlist),
+            ("blocklist_identifiers", &mut self.blocklist),
+        ]
+    }
 }
 
 pub(crate) fn router() -> Router<Shared> {

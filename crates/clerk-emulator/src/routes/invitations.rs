@@ -7,8 +7,6 @@
 //! sends no email and no invitation is ever accepted through it (there is no sign-up flow), so
 //! `notify` and `template_slug` are only validated.
 
-use std::collections::BTreeMap;
-
 use crate::wire::{Invitation, InvitationStatus, Metadata};
 use axum::Router;
 use axum::body::Bytes;
@@ -35,7 +33,14 @@ const TEMPLATE_SLUGS: &[&str] = &["invitation", "waitlist_invitation"];
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct InvitationData {
     #[serde(default)]
-    invitations: BTreeMap<String, Invitation>,
+    invitations: crate::table::Table<Invitation>,
+}
+
+impl InvitationData {
+    /// Its tables, under the names their journal entries carry.
+    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 1] {
+        [("invitations", &mut self.invitations)]
+    }
 }
 
 pub(crate) fn router() -> Router<Shared> {

@@ -6,8 +6,6 @@
 //! interpolated as text, an unknown shortcode is `null`, and `{{a || b || 'x'}}` is the first
 //! operand that is neither `null` nor `false`, else the last one.
 
-use std::collections::BTreeMap;
-
 use crate::wire::{DeletedObject, Patch, Session, User};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -43,7 +41,14 @@ const RESERVED_CLAIMS: &[&str] = &[
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct TemplateData {
     #[serde(default)]
-    templates: BTreeMap<String, JwtTemplate>,
+    templates: crate::table::Table<JwtTemplate>,
+}
+
+impl TemplateData {
+    /// Its tables, under the names their journal entries carry.
+    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 1] {
+        [("jwt_templates", &mut self.templates)]
+    }
 }
 
 /// A JWT template as served (spec schema `JWTTemplate`) and stored.

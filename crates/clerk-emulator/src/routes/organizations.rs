@@ -98,11 +98,22 @@ fn is_admin_role(key: &str) -> bool {
 pub(crate) struct OrgData {
     /// Organizations as served, without the counts (computed when asked for).
     #[serde(default)]
-    orgs: BTreeMap<String, Organization>,
+    orgs: crate::table::Table<Organization>,
     #[serde(default)]
-    memberships: BTreeMap<String, MembershipRecord>,
+    memberships: crate::table::Table<MembershipRecord>,
     #[serde(default)]
-    invitations: BTreeMap<String, InvitationRecord>,
+    invitations: crate::table::Table<InvitationRecord>,
+}
+
+impl OrgData {
+    /// Its tables, under the names their journal entries carry.
+    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 3] {
+        [
+            ("organizations", &mut self.orgs),
+            ("organization_memberships", &mut self.memberships),
+            ("organization_invitations", &mut self.invitations),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -940,12 +951,13 @@ async fn delete_organization(
         db.images.remove(image);
     }
     let now = now_ms();
-    for s in db.sessions.values_mut() {
-        if s.last_active_organization_id.as_deref() == Some(org_id.as_str()) {
+    db.sessions.update_where(
+        |s| s.last_active_organization_id.as_deref() == Some(org_id.as_str()),
+        |s| {
             s.last_active_organization_id = None;
             s.updated_at = now;
-        }
-    }
+        },
+    );
     let deleted = DeletedObject {
         object: "organization".into(),
         id: Some(org.id),
@@ -1252,12 +1264,13 @@ async fn delete_membership(
         .ok_or_else(ApiError::resource_not_found)?;
     // A former member's sessions no longer have the organization active.
     let now = now_ms();
-    for s in db.sessions.values_mut() {
-        if s.user_id == user_id && s.last_active_organization_id.as_deref() == Some(&org_id) {
+    db.sessions.update_where(
+        |s| s.user_id == user_id && s.last_active_organization_id.as_deref() == Some(&org_id),
+        |s| {
             s.last_active_organization_id = None;
             s.updated_at = now;
-        }
-    }
+        },
+    );
     let deleted = render_membership(&db, &org, &m, FULL);
     db.emit("organizationMembership.deleted", &deleted);
     Ok(json(&render_membership(&db, &org, &m, View::default())))

@@ -296,19 +296,18 @@ async fn revoke(State(state): State<Shared>, Path(id): Path<String>) -> ApiResul
 /// Revokes every live session of a user (a ban, a password change); returns them.
 pub(crate) fn revoke_user_sessions(db: &mut Db, user_id: &str) {
     let now = now_ms();
-    let revoked: Vec<Session> = db
-        .sessions
-        .values_mut()
-        .filter(|s| {
+    let mut revoked: Vec<Session> = Vec::new();
+    db.sessions.update_where(
+        |s| {
             s.user_id == user_id
                 && matches!(s.status, SessionStatus::Active | SessionStatus::Pending)
-        })
-        .map(|s| {
+        },
+        |s| {
             s.status = SessionStatus::Revoked;
             s.updated_at = now;
-            s.clone()
-        })
-        .collect();
+            revoked.push(s.clone());
+        },
+    );
     let user = db.users.get(user_id).map(|r| r.user.clone());
     for s in &revoked {
         let event = session_event(s, user.as_ref());
