@@ -3,8 +3,17 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use clerk_backend::{ClerkError, ClerkErrors};
+use serde::Serialize;
+
+use crate::wire::ClerkError;
 use serde_json::{Map, Value};
+
+/// The body of every error answer (the spec's `ClerkErrors`).
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    errors: &'a [ClerkError],
+    clerk_trace_id: &'a str,
+}
 
 /// An error answer of the emulated API.
 #[derive(Debug, Clone)]
@@ -300,10 +309,9 @@ pub(crate) fn trace_id() -> String {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let trace = trace_id();
-        let body = ClerkErrors {
-            errors: self.errors,
-            meta: None,
-            clerk_trace_id: Some(trace.clone()),
+        let body = ErrorBody {
+            errors: &self.errors,
+            clerk_trace_id: &trace,
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{\"errors\":[]}".to_vec());
         let mut response = (self.status, bytes).into_response();

@@ -9,11 +9,15 @@
 //! use clerk_emulator::Emulator;
 //!
 //! let emulator = Emulator::start().await?;
-//! let clerk = emulator.client(); // a clerk_backend::Clerk pointed at it
-//! let user = clerk.users().create().email_address(["ada@example.com"]).await?;
-//! assert!(user.id.starts_with("user_"));
+//! // Point any Clerk client at it:
+//! println!("CLERK_API_URL={}", emulator.url());
+//! println!("CLERK_SECRET_KEY={}", emulator.secret_key());
 //! # Ok(()) }
 //! ```
+//!
+//! With the `sdk` feature, `emulator.client()` is a `clerk_backend::Clerk` pointed at it. The
+//! emulator itself does not use the SDK: its wire types, errors and webhook signer are its own,
+//! so it can catch the SDK's mistakes instead of sharing them.
 //!
 //! The emulator stops when the [`Emulator`] is dropped (or at [`Emulator::shutdown`]).
 
@@ -34,6 +38,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+#[cfg(feature = "sdk")]
 use clerk_backend::Clerk;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -252,6 +257,7 @@ impl EmulatorBuilder {
             }
         });
 
+        #[cfg(feature = "sdk")]
         let client = Clerk::builder()
             .secret_key(&secret_key)
             .api_url(&base_url)
@@ -259,6 +265,7 @@ impl EmulatorBuilder {
             .map_err(|e| fail(format!("cannot build the client: {e}")))?;
         Ok(Emulator {
             state,
+            #[cfg(feature = "sdk")]
             client,
             stop: Some(stop_tx),
             server_task: Some(server_task),
@@ -406,6 +413,7 @@ impl MintToken {
 /// A running emulator. Dropping it stops the server.
 pub struct Emulator {
     state: Arc<server::AppState>,
+    #[cfg(feature = "sdk")]
     client: Clerk,
     stop: Option<oneshot::Sender<()>>,
     server_task: Option<JoinHandle<()>>,
@@ -464,7 +472,8 @@ impl Emulator {
         self.state.key.public_key_pem()
     }
 
-    /// A client pointed at this emulator.
+    /// A `clerk-backend` client pointed at this emulator (with the `sdk` feature).
+    #[cfg(feature = "sdk")]
     pub fn client(&self) -> Clerk {
         self.client.clone()
     }
@@ -475,14 +484,10 @@ impl Emulator {
     /// emulator's own endpoint, with the secret key).
     ///
     /// ```no_run
-    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// use clerk_emulator::Emulator;
-    ///
-    /// let emulator = Emulator::start().await?;
-    /// let clerk = emulator.client();
-    /// let user = clerk.users().create().email_address(["ada@example.com"]).await?;
-    /// let session = clerk.sessions().create(&user.id).await?;
-    /// let cookies = emulator.session_cookies(&session.id)?;
+    /// # fn run(emulator: &clerk_emulator::Emulator) -> Result<(), Box<dyn std::error::Error>> {
+    /// # let session_id = "sess_...";
+    /// // A session made with `POST /v1/sessions` (or the SDK's `clerk.sessions().create(..)`).
+    /// let cookies = emulator.session_cookies(session_id)?;
     /// // send `Cookie: {cookies.cookie_header()}` to the app under test
     /// # let _ = cookies; Ok(()) }
     /// ```

@@ -9,14 +9,98 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clerk_backend::{Clerk, RetryPolicy};
+use serde_json::{Value, json};
+
+/// The three writes and the read the test needs, as plain HTTP: the emulator is checked on its
+/// own, without the SDK. A call is acknowledged when it answers 2xx.
+#[derive(Clone)]
+struct Api {
+    http: reqwest::Client,
+    url: String,
+    key: String,
+}
+
+impl Api {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(u16, Value), String> {
+        let mut request = self
+            .http
+            .request(method, format!("{}/v1{path}", self.url))
+            .bearer_auth(&self.key);
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+        let value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        Ok((status, value))
+    }
+
+    async fn write(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        match self.call(method, path, body).await? {
+            (200..=299, value) => Ok(value),
+            (status, value) => Err(format!("{status}: {value}")),
+        }
+    }
+
+    async fn create(&self, email: &str, first_name: &str) -> Result<String, String> {
+        let user = self
+            .write(
+                reqwest::Method::POST,
+                "/users",
+                Some(json!({"email_address": [email], "first_name": first_name})),
+            )
+            .await?;
+        Ok(user["id"].as_str().ok_or("no id")?.to_owned())
+    }
+
+    async fn rename(&self, id: &str, first_name: &str) -> Result<(), String> {
+        self.write(
+            reqwest::Method::PATCH,
+            &format!("/users/{id}"),
+            Some(json!({"first_name": first_name})),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn delete(&self, id: &str) -> Result<(), String> {
+        self.write(reqwest::Method::DELETE, &format!("/users/{id}"), None)
+            .await
+            .map(drop)
+    }
+
+    /// The user's first name, or `None` when there is no such user.
+    async fn first_name(&self, id: &str) -> Option<String> {
+        match self
+            .call(reqwest::Method::GET, &format!("/users/{id}"), None)
+            .await
+        {
+            Ok((200, user)) => Some(user["first_name"].as_str().unwrap_or_default().to_owned()),
+            Ok((404, _)) => None,
+            other => panic!("reading {id}: {other:?}"),
+        }
+    }
+}
 
 const WRITERS: usize = 4;
 const ROUNDS: usize = 4;
 
 struct Running {
     child: Child,
-    clerk: Clerk,
+    api: Api,
 }
 
 impl Running {
@@ -66,13 +150,12 @@ fn start(state: &Path) -> Running {
     }
     // Keep reading so the pipe never fills.
     std::thread::spawn(move || lines.for_each(drop));
-    let clerk = Clerk::builder()
-        .api_url(url.unwrap())
-        .secret_key(key.unwrap())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
-    Running { child, clerk }
+    let api = Api {
+        http: reqwest::Client::new(),
+        url: url.unwrap(),
+        key: key.unwrap(),
+    };
+    Running { child, api }
 }
 
 /// A user's fate as far as its writer knows: what the acknowledged writes left, and what an
@@ -91,26 +174,20 @@ enum State {
 }
 
 /// One writer: create a user, rename it, delete every third; until the server is gone.
-async fn write(clerk: Clerk, round: usize, writer: usize, log: Arc<Mutex<Vec<Known>>>) -> usize {
+async fn write(api: Api, round: usize, writer: usize, log: Arc<Mutex<Vec<Known>>>) -> usize {
     let mut acknowledged = 0;
     for i in 0.. {
         let email = format!("r{round}w{writer}n{i}@example.com");
-        let Ok(user) = clerk
-            .users()
-            .create()
-            .email_address([email])
-            .first_name("v0")
-            .await
-        else {
+        let Ok(id) = api.create(&email, "v0").await else {
             return acknowledged; // unacknowledged: its id is unknown, either outcome is fine
         };
         acknowledged += 1;
         let mut known = Known {
-            id: user.id.clone(),
+            id: id.clone(),
             acknowledged: State::Present("v0".into()),
             maybe: None,
         };
-        let renamed = clerk.users().update(&user.id).first_name("v1").await;
+        let renamed = api.rename(&id, "v1").await;
         if renamed.is_err() {
             known.maybe = Some(State::Present("v1".into()));
             log.lock().unwrap().push(known);
@@ -119,7 +196,7 @@ async fn write(clerk: Clerk, round: usize, writer: usize, log: Arc<Mutex<Vec<Kno
         acknowledged += 1;
         known.acknowledged = State::Present("v1".into());
         if i % 3 == 0 {
-            if clerk.users().delete(&user.id).await.is_err() {
+            if api.delete(&id).await.is_err() {
                 known.maybe = Some(State::Deleted);
                 log.lock().unwrap().push(known);
                 return acknowledged;
@@ -133,13 +210,12 @@ async fn write(clerk: Clerk, round: usize, writer: usize, log: Arc<Mutex<Vec<Kno
 }
 
 /// Checks every user ever written against what its writer was told; returns how many differ.
-async fn lost(clerk: &Clerk, log: &[Known]) -> Vec<String> {
+async fn lost(api: &Api, log: &[Known]) -> Vec<String> {
     let mut problems = Vec::new();
     for known in log {
-        let found = match clerk.users().get(&known.id).await {
-            Ok(user) => State::Present(user.first_name.unwrap_or_default()),
-            Err(e) if e.is_not_found() => State::Deleted,
-            Err(e) => panic!("reading {}: {e}", known.id),
+        let found = match api.first_name(&known.id).await {
+            Some(name) => State::Present(name),
+            None => State::Deleted,
         };
         if found != known.acknowledged && Some(&found) != known.maybe.as_ref() {
             problems.push(format!(
@@ -183,11 +259,11 @@ async fn sigkill_during_concurrent_writes_loses_no_acknowledged_write() {
         let mut running = start(&state);
         // Everything acknowledged in earlier rounds is there.
         let acknowledged = log.lock().unwrap().clone();
-        let problems = lost(&running.clerk, &acknowledged).await;
+        let problems = lost(&running.api, &acknowledged).await;
         assert!(problems.is_empty(), "round {round}: {problems:#?}");
 
         let writers: Vec<_> = (0..WRITERS)
-            .map(|w| tokio::spawn(write(running.clerk.clone(), round, w, log.clone())))
+            .map(|w| tokio::spawn(write(running.api.clone(), round, w, log.clone())))
             .collect();
         tokio::time::sleep(Duration::from_millis(rng.u64(150..900))).await;
         running.kill(); // SIGKILL
@@ -208,7 +284,7 @@ async fn sigkill_during_concurrent_writes_loses_no_acknowledged_write() {
 
     let mut running = start(&state);
     let log = log.lock().unwrap().clone();
-    let problems = lost(&running.clerk, &log).await;
+    let problems = lost(&running.api, &log).await;
     running.kill();
     println!(
         "{total_acknowledged} acknowledged writes to {} users over {ROUNDS} kills; {} lost",

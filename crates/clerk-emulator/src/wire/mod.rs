@@ -51,6 +51,22 @@ pub fn metadata_as<T: DeserializeOwned>(metadata: &Metadata) -> Result<T, serde_
     ))
 }
 
+/// One error, as the spec's `ClerkError` schema has it: in every error answer's `errors`, and
+/// in a failed verification's `error`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClerkError {
+    /// A short message.
+    pub message: String,
+    /// The longer explanation.
+    #[serde(default)]
+    pub long_message: String,
+    /// The machine-readable code.
+    pub code: String,
+    /// Details, such as `{"param_name": "email_address"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Metadata>,
+}
+
 /// A string that must not appear in logs: a password, a TOTP secret, a code.
 ///
 /// Serializes as the plain string; `Debug` prints `[redacted]`.

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use clerk_backend::ClerkError;
+use super::ClerkError;
 
 open_enum! {
     /// Where a verification stands.

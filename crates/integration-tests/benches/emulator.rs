@@ -5,7 +5,7 @@
 //! synced before it is answered), one writer at a time and four at once (whose syncs are
 //! shared).
 //!
-//! Run: `cargo bench -p clerk-emulator --bench emulator`. Requests per second for
+//! Run: `cargo bench -p integration-tests --bench emulator`. Requests per second for
 //! `GET /v1/users/{id}` are measured with a load generator instead (see the README).
 
 use std::hint::black_box;
