@@ -139,6 +139,35 @@ impl SigningKey {
     }
 }
 
+impl SigningKey {
+    /// The claims of an RS256 JWT this key signed, or `None` when the token is malformed or
+    /// its signature does not match. Nothing else (times, `kid`, `cat`) is checked.
+    pub(crate) fn verified_claims(&self, token: &str) -> Option<serde_json::Map<String, Value>> {
+        use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
+        let mut parts = token.split('.');
+        let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let header: Value =
+            serde_json::from_slice(&BASE64URL_NOPAD.decode(header.as_bytes()).ok()?).ok()?;
+        if header.get("alg")?.as_str()? != "RS256" {
+            return None;
+        }
+        let signature = BASE64URL_NOPAD.decode(signature.as_bytes()).ok()?;
+        let signed = &token[..header_len(token)?];
+        UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, self.pair.public_key().as_ref())
+            .verify(signed.as_bytes(), &signature)
+            .ok()?;
+        serde_json::from_slice(&BASE64URL_NOPAD.decode(payload.as_bytes()).ok()?).ok()
+    }
+}
+
+/// The length of `header.payload`, the signed part of a JWT.
+fn header_len(token: &str) -> Option<usize> {
+    token.rfind('.')
+}
+
 /// The suffix of an instance's cookies (`__session_<suffix>`): the first 8 characters of the
 /// URL-safe base64 of the SHA-1 of its publishable key, the rule of Clerk's shared package
 /// (`getCookieSuffix`).
@@ -196,5 +225,27 @@ mod tests {
             key.public_key_pem()
                 .starts_with("-----BEGIN PUBLIC KEY-----\nMIIBIjAN")
         );
+    }
+
+    #[test]
+    fn verified_claims_accepts_its_own_tokens_only() {
+        let key = SigningKey::generate("ins_test").unwrap();
+        let other = SigningKey::generate("ins_test").unwrap();
+        let token = key
+            .sign_jwt(SESSION_CATEGORY, &json!({"sub": "user_1"}))
+            .unwrap();
+        assert_eq!(key.verified_claims(&token).unwrap()["sub"], "user_1");
+        assert!(
+            other.verified_claims(&token).is_none(),
+            "another key's signature"
+        );
+        let (signed, signature) = token.rsplit_once('.').unwrap();
+        let forged_payload = BASE64URL_NOPAD.encode(br#"{"sub":"user_2"}"#);
+        let header = signed.split('.').next().unwrap();
+        let forged = format!("{header}.{forged_payload}.{signature}");
+        assert!(key.verified_claims(&forged).is_none(), "a changed payload");
+        for garbage in ["", "a.b", "a.b.c.d", "not a token"] {
+            assert!(key.verified_claims(garbage).is_none(), "{garbage}");
+        }
     }
 }

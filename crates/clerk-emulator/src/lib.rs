@@ -340,6 +340,12 @@ pub struct SessionCookies {
     pub client_uat: i64,
     /// The instance's cookie suffix (from its publishable key), for `__session_<suffix>`.
     pub suffix: String,
+    /// The session's refresh token (the Frontend API's `__refresh` cookie), for `POST
+    /// /v1/sessions/{id}/refresh`.
+    pub refresh: String,
+    /// The JWT standing for the session's client (the Frontend API's `__client` cookie), for
+    /// `POST /v1/clients/verify`.
+    pub client: String,
 }
 
 impl SessionCookies {
@@ -476,6 +482,35 @@ impl Emulator {
     #[cfg(feature = "sdk")]
     pub fn client(&self) -> Clerk {
         self.client.clone()
+    }
+
+    /// Every email and SMS message the instance sent (verification codes, invitations,
+    /// organization invitations), oldest first: recipient, template slug and the variables
+    /// it was rendered with. The same list is served at `GET /emulator/messages` (the
+    /// emulator's own path, with the secret key; filters `to`, `slug`, `user_id`).
+    ///
+    /// ```no_run
+    /// # fn run(emulator: &clerk_emulator::Emulator) {
+    /// // After `POST /v1/email_addresses/{id}/prepare_verification`:
+    /// let code = emulator
+    ///     .messages()
+    ///     .iter()
+    ///     .rev()
+    ///     .find(|m| m.to() == "ada@example.com" && m.slug() == Some("verification_code"))
+    ///     .and_then(|m| m.otp_code().map(str::to_owned));
+    /// # let _ = code; }
+    /// ```
+    pub fn messages(&self) -> Vec<wire::Message> {
+        self.state.read().mailbox.all()
+    }
+
+    /// Redeems the ticket of a sign-in token or an actor token (its `token`), as the Frontend
+    /// API would when the user follows its URL: the user gets a new session (for an actor
+    /// token, one whose tokens carry the actor as `act`), and the token is `accepted`. Also
+    /// served at `POST /emulator/tickets/accept` with `{"ticket": "..."}`.
+    pub fn accept_ticket(&self, ticket: &str) -> Result<wire::Session, EmulatorError> {
+        routes::tickets::accept_ticket(&mut self.state.write(), ticket)
+            .map_err(|e| EmulatorError(e.describe()))
     }
 
     /// The cookies a browser signed in to this session holds: a fresh `__session` token and the

@@ -174,6 +174,12 @@ pub(crate) struct Db {
     pub(crate) invitations: crate::routes::invitations::InvitationData,
     #[serde(default)]
     pub(crate) access_lists: crate::routes::access_lists::AccessListData,
+    #[serde(default)]
+    pub(crate) mailbox: crate::routes::mailbox::MailboxData,
+    #[serde(default)]
+    pub(crate) verifications: crate::routes::verifications::VerificationData,
+    #[serde(default)]
+    pub(crate) tickets: crate::routes::tickets::TicketData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -207,6 +213,9 @@ impl Db {
         tables.extend(self.jwt_templates.tables());
         tables.extend(self.invitations.tables());
         tables.extend(self.access_lists.tables());
+        tables.extend(self.mailbox.tables());
+        tables.extend(self.verifications.tables());
+        tables.extend(self.tickets.tables());
         tables
     }
 

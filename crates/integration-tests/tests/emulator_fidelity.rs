@@ -221,7 +221,7 @@ async fn unknown_routes_and_operations_not_emulated() {
     let (status, body, _) = raw(
         &emulator,
         "POST",
-        "/v1/sessions/sess_1/refresh",
+        "/v1/redirect_urls",
         Some(&auth),
         Some(b"{}"),
     )
@@ -231,7 +231,7 @@ async fn unknown_routes_and_operations_not_emulated() {
         body["errors"][0]["long_message"]
             .as_str()
             .unwrap()
-            .contains("RefreshSession"),
+            .contains("CreateRedirectURL"),
         "{body}"
     );
     // A known path with a method it does not have.

@@ -93,6 +93,12 @@ impl From<&str> for SecretString {
     }
 }
 
+impl From<&String> for SecretString {
+    fn from(value: &String) -> Self {
+        SecretString(value.clone())
+    }
+}
+
 /// A field of a PATCH body that can be left alone, cleared with `null`, or set.
 ///
 /// Used only where Clerk documents that `null` clears the value.

@@ -146,7 +146,7 @@ fn deleted(object: &str, id: String) -> Response {
 }
 
 /// The user holding the email address (or phone number) with this id.
-fn owner_of(db: &Db, id: &str, phone: bool) -> ApiResult<String> {
+pub(crate) fn owner_of(db: &Db, id: &str, phone: bool) -> ApiResult<String> {
     db.users
         .values()
         .find(|r| {
@@ -164,6 +164,71 @@ fn owner_of(db: &Db, id: &str, phone: bool) -> ApiResult<String> {
         })
         .map(|r| r.user.id.clone())
         .ok_or_else(ApiError::identification_not_found)
+}
+
+/// Marks a user's email address (or phone number) verified by a code: refused when another
+/// user holds the value; it becomes the primary one when the user has none. Within a write.
+pub(crate) fn confirm_by_code(
+    db: &mut Db,
+    user_id: &str,
+    identification_id: &str,
+    phone: bool,
+    verification: Verification,
+) -> ApiResult<User> {
+    super::users::mutate_locked(db, user_id, |db, uid| {
+        let u = &db
+            .users
+            .get(uid)
+            .ok_or_else(ApiError::identification_not_found)?
+            .user;
+        let (kind, value) = if phone {
+            let p = u
+                .phone_numbers
+                .iter()
+                .find(|p| p.id.as_deref() == Some(identification_id))
+                .ok_or_else(ApiError::identification_not_found)?;
+            (Ident::Phone, p.phone_number.clone())
+        } else {
+            let e = u
+                .email_addresses
+                .iter()
+                .find(|e| e.id.as_deref() == Some(identification_id))
+                .ok_or_else(ApiError::identification_not_found)?;
+            (Ident::Email, e.email_address.clone())
+        };
+        free_for(db, kind, &value, uid)?;
+        let Db { users, index, .. } = &mut *db;
+        let u = &mut users
+            .get_mut(uid)
+            .ok_or_else(ApiError::identification_not_found)?
+            .user;
+        let now = now_ms();
+        if phone {
+            if let Some(p) = u
+                .phone_numbers
+                .iter_mut()
+                .find(|p| p.id.as_deref() == Some(identification_id))
+            {
+                p.verification = verification;
+                p.reserved = false;
+                p.updated_at = now.max(p.updated_at);
+            }
+            settle_primary_phone(u);
+        } else {
+            if let Some(e) = u
+                .email_addresses
+                .iter_mut()
+                .find(|e| e.id.as_deref() == Some(identification_id))
+            {
+                e.verification = verification;
+                e.reserved = false;
+                e.updated_at = now.max(e.updated_at);
+            }
+            settle_primary_email(u);
+        }
+        index.insert(kind, &value, uid);
+        Ok(())
+    })
 }
 
 // ---- email addresses -------------------------------------------------------------------------

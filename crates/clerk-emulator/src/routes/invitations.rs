@@ -3,9 +3,9 @@
 //! Semantics (SPEC CreateInvitation, CreateBulkInvitations, RevokeInvitation; ERR
 //! invitations.go): one pending invitation per address and none for an address a user holds,
 //! unless `ignore_existing` (in bulk, an existing user is refused regardless); invitations
-//! expire after `expires_in_days` (1–365, default 30); revoking twice is an error. The emulator
-//! sends no email and no invitation is ever accepted through it (there is no sign-up flow), so
-//! `notify` and `template_slug` are only validated.
+//! expire after `expires_in_days` (1–365, default 30); revoking twice is an error. Unless
+//! `notify` is false, each invitation is emailed into the emulator's mailbox. No invitation is
+//! ever accepted through the emulator (there is no sign-up flow).
 
 use crate::wire::{Invitation, InvitationStatus, Metadata};
 use axum::Router;
@@ -65,12 +65,11 @@ struct InvitationBody {
     email_address: String,
     #[serde(default)]
     public_metadata: Option<Metadata>,
-    // Accepted and validated by type only: the emulator sends no email.
+    /// Where the invitation's link leads after sign-up; passed to the email.
     #[serde(default)]
-    #[allow(dead_code)]
     redirect_url: Option<String>,
+    /// Whether the invitation is emailed (default: yes).
     #[serde(default)]
-    #[allow(dead_code)]
     notify: Option<bool>,
     #[serde(default)]
     ignore_existing: Option<bool>,
@@ -157,6 +156,36 @@ fn build(body: &InvitationBody, base_url: &str, now: i64) -> Invitation {
     }
 }
 
+/// Stores a new invitation and, unless `notify` is false, emails it (template
+/// `template_slug`, by default `invitation`) with its link as `action_url`.
+fn keep(db: &mut Db, body: &InvitationBody, inv: Invitation) {
+    if body.notify != Some(false) {
+        let mut data = Metadata::new();
+        data.insert("action_url".into(), Value::from(inv.url.clone()));
+        if let Some(redirect) = &body.redirect_url {
+            data.insert("redirect_url".into(), Value::from(redirect.clone()));
+        }
+        data.insert(
+            "invitation".into(),
+            serde_json::json!({"public_metadata": inv.public_metadata}),
+        );
+        let url = inv.url.clone().unwrap_or_default();
+        super::mailbox::send_email(
+            db,
+            super::mailbox::Recipient {
+                address: &inv.email_address,
+                identification_id: None,
+                user_id: None,
+            },
+            body.template_slug.as_deref().unwrap_or("invitation"),
+            "You have been invited".to_owned(),
+            format!("You have been invited to sign up. Accept the invitation: {url}"),
+            data,
+        );
+    }
+    db.invitations.invitations.insert(inv.id.clone(), inv);
+}
+
 async fn create(
     State(state): State<Shared>,
     JsonBody(body): JsonBody<InvitationBody>,
@@ -170,9 +199,7 @@ async fn create(
         return Err(duplicates(std::slice::from_ref(&body.email_address)));
     }
     let inv = build(&body, &state.base_url, now);
-    db.invitations
-        .invitations
-        .insert(inv.id.clone(), inv.clone());
+    keep(&mut db, &body, inv.clone());
     Ok(json(&inv))
 }
 
@@ -225,10 +252,8 @@ async fn create_bulk(State(state): State<Shared>, body: Bytes) -> ApiResult<Resp
         .iter()
         .map(|b| build(b, &state.base_url, now))
         .collect();
-    for inv in &created {
-        db.invitations
-            .invitations
-            .insert(inv.id.clone(), inv.clone());
+    for (b, inv) in bodies.iter().zip(&created) {
+        keep(&mut db, b, inv.clone());
     }
     Ok(json(&created))
 }
@@ -255,7 +280,7 @@ pub(crate) fn invite(db: &mut Db, base_url: &str, email: &str) -> String {
     };
     let inv = build(&body, base_url, now);
     let id = inv.id.clone();
-    db.invitations.invitations.insert(id.clone(), inv);
+    keep(db, &body, inv);
     id
 }
 

@@ -13,9 +13,12 @@ pub(crate) mod identifications;
 pub(crate) mod images;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
+pub(crate) mod mailbox;
 pub(crate) mod organizations;
 pub(crate) mod sessions;
+pub(crate) mod tickets;
 pub(crate) mod users;
+pub(crate) mod verifications;
 
 /// One page of a list, the way Clerk answers the lists it documents as arrays: the page as an
 /// array, or `{data, total_count}` when the request says `paginated=true`. `items` come in

@@ -1503,6 +1503,9 @@ fn create_invitations(
             .insert(inv.id.clone(), inv.clone());
         let rendered = render_invitation(&db, &inv, false, now);
         db.emit("organizationInvitation.created", &rendered);
+        if b.notify != Some(false) {
+            super::mailbox::send_organization_invitation(&mut db, &org.name, &rendered);
+        }
         created.push(rendered);
     }
     Ok(created)

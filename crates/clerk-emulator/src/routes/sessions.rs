@@ -17,7 +17,7 @@ use crate::server::{AppState, JsonBody, Query, Shared, json};
 use crate::store::Db;
 
 /// Sessions last a week unless ended; unused ones are abandoned after 30 days.
-const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
+pub(crate) const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
 const ABANDON_AFTER_MS: i64 = 30 * 24 * 3600 * 1000;
 /// Session tokens live 60 s.
 const TOKEN_LIFETIME_SECS: i64 = 60;
@@ -29,11 +29,14 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/v1/sessions", get(list).post(create))
         .route("/v1/sessions/{session_id}", get(get_session))
         .route("/v1/sessions/{session_id}/revoke", post(revoke))
+        .route("/v1/sessions/{session_id}/refresh", post(refresh))
         .route("/v1/sessions/{session_id}/tokens", post(create_token))
         .route(
             "/v1/sessions/{session_id}/tokens/{template_name}",
             post(create_template_token),
         )
+        .route("/v1/clients", get(list_clients))
+        .route("/v1/clients/verify", post(verify_client))
         .route("/v1/clients/{client_id}", get(get_client))
         .route("/v1/jwks", get(jwks))
         .route("/.well-known/jwks.json", get(jwks))
@@ -63,6 +66,10 @@ pub(crate) fn session_token_claims(
     claims.insert("sts".into(), json!(session.status.as_str()));
     claims.insert("sub".into(), json!(session.user_id));
     claims.insert("v".into(), json!(2));
+    // Impersonation: the actor token's actor, whole.
+    if let Some(actor) = &session.actor {
+        claims.insert("act".into(), json!(actor));
+    }
     if let Some(org) = &session.last_active_organization_id
         && let Some(o) = super::organizations::session_org_claim(db, org, &session.user_id)
     {
@@ -103,11 +110,48 @@ pub(crate) fn session_cookies(state: &AppState, id: &str) -> ApiResult<SessionCo
         .key
         .sign_jwt(SESSION_CATEGORY, &claims)
         .map_err(|_| ApiError::internal())?;
+    let client_id = state
+        .read()
+        .sessions
+        .get(id)
+        .map(|s| s.client_id.clone())
+        .ok_or_else(|| session_not_found(id))?;
     Ok(SessionCookies {
         session,
         client_uat,
         suffix: crate::keys::cookie_suffix(&state.publishable_key),
+        refresh: refresh_token(state, id),
+        client: client_token(state, &client_id)?,
     })
+}
+
+/// A keyed digest of `purpose:value` under the instance's secret key: stable across restarts
+/// (the key is kept in the state file) and unguessable without the key.
+fn digest(state: &AppState, purpose: &str, value: &str) -> String {
+    use aws_lc_rs::hmac;
+    let key = hmac::Key::new(hmac::HMAC_SHA256, state.secret_key.as_bytes());
+    let tag = hmac::sign(&key, format!("{purpose}:{value}").as_bytes());
+    data_encoding::BASE64URL_NOPAD.encode(tag.as_ref())
+}
+
+/// A session's refresh token: what the Frontend API's handshake sets in `__refresh`, and
+/// `POST /v1/sessions/{id}/refresh` wants back.
+pub(crate) fn refresh_token(state: &AppState, session_id: &str) -> String {
+    digest(state, "refresh", session_id)
+}
+
+/// The JWT that stands for a client (the Frontend API's `__client` cookie), which `POST
+/// /v1/clients/verify` checks: the client's id and a rotating token, signed by the instance.
+pub(crate) fn client_token(state: &AppState, client_id: &str) -> ApiResult<String> {
+    let header = json!({"alg": "RS256", "kid": state.key.kid(), "typ": "JWT"});
+    let claims = json!({
+        "id": client_id,
+        "rotating_token": digest(state, "client", client_id),
+    });
+    state
+        .key
+        .sign_with_header(&header, &claims)
+        .map_err(|_| ApiError::internal())
 }
 
 /// `POST /emulator/sessions/{session_id}/cookies` (the emulator's own, not Clerk's): the
@@ -122,6 +166,8 @@ async fn cookies(State(state): State<Shared>, Path(id): Path<String>) -> ApiResu
         "suffix": cookies.suffix,
         "cookie": cookies.cookie_header(),
         "suffixed_cookie": cookies.suffixed_cookie_header(),
+        "__refresh": cookies.refresh,
+        "__client": cookies.client,
     })))
 }
 
@@ -146,77 +192,107 @@ async fn create(
     State(state): State<Shared>,
     JsonBody(body): JsonBody<CreateSession>,
 ) -> ApiResult<Response> {
-    let session = {
-        let mut db = state.write();
-        let record = db
-            .users
-            .get(&body.user_id)
-            .ok_or_else(|| ApiError::user_not_found(&body.user_id))?;
-        if record.user.banned {
-            return Err(ApiError::new(
-                axum::http::StatusCode::FORBIDDEN,
-                "user_banned",
-                "User banned",
-                "You have been banned. If you think this was by mistake, please contact support.",
-            ));
-        }
-        if let Some(org) = &body.active_organization_id
-            && !super::organizations::is_member(&db, org, &body.user_id)
-        {
-            return Err(ApiError::value_invalid(
-                "active_organization_id",
-                "active_organization_id must be an organization the user is a member of.",
-            ));
-        }
-        let now = now_ms();
-        let client_id = new_id("client");
-        let session = Session {
-            object: "session".into(),
-            id: new_id("sess"),
-            user_id: body.user_id.clone(),
-            client_id: client_id.clone(),
+    let session = start_session(
+        &mut state.write(),
+        NewSession {
+            user_id: &body.user_id,
+            organization_id: body.active_organization_id.as_deref(),
+            organization_param: "active_organization_id",
             actor: None,
-            status: SessionStatus::Active,
-            last_active_organization_id: body.active_organization_id.clone(),
-            last_active_at: now,
-            latest_activity: None,
-            expire_at: now + SESSION_LIFETIME_MS,
-            abandon_at: now + ABANDON_AFTER_MS,
+            lifetime_ms: SESSION_LIFETIME_MS,
+            strategy: "admin",
+        },
+    )?;
+    Ok(json(&session))
+}
+
+/// What a new session starts with.
+pub(crate) struct NewSession<'a> {
+    pub(crate) user_id: &'a str,
+    /// The organization active in it; the user must be a member.
+    pub(crate) organization_id: Option<&'a str>,
+    /// The parameter that named the organization, for the error when it is not the user's.
+    pub(crate) organization_param: &'a str,
+    /// Who impersonates the user, for an actor token's session.
+    pub(crate) actor: Option<crate::wire::Metadata>,
+    pub(crate) lifetime_ms: i64,
+    /// How the client signed in (`admin`, `ticket`).
+    pub(crate) strategy: &'a str,
+}
+
+/// Signs a user in on a new client, within a write: refused for unknown or banned users and
+/// for an organization the user is not a member of. Announces `session.created`.
+pub(crate) fn start_session(db: &mut Db, new: NewSession<'_>) -> ApiResult<Session> {
+    let record = db
+        .users
+        .get(new.user_id)
+        .ok_or_else(|| ApiError::user_not_found(new.user_id))?;
+    if record.user.banned {
+        return Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "user_banned",
+            "User banned",
+            "You have been banned. If you think this was by mistake, please contact support.",
+        ));
+    }
+    if let Some(org) = new.organization_id
+        && !super::organizations::is_member(db, org, new.user_id)
+    {
+        return Err(ApiError::value_invalid(
+            new.organization_param,
+            format!(
+                "{} must be an organization the user is a member of.",
+                new.organization_param
+            ),
+        ));
+    }
+    let now = now_ms();
+    let client_id = new_id("client");
+    let session = Session {
+        object: "session".into(),
+        id: new_id("sess"),
+        user_id: new.user_id.to_owned(),
+        client_id: client_id.clone(),
+        actor: new.actor,
+        status: SessionStatus::Active,
+        last_active_organization_id: new.organization_id.map(str::to_owned),
+        last_active_at: now,
+        latest_activity: None,
+        expire_at: now + new.lifetime_ms,
+        abandon_at: now + ABANDON_AFTER_MS.max(new.lifetime_ms),
+        updated_at: now,
+        created_at: now,
+        tasks: None,
+    };
+    db.clients.insert(
+        client_id.clone(),
+        Client {
+            object: "client".into(),
+            id: client_id,
+            session_ids: vec![session.id.clone()],
+            sessions: vec![],
+            sign_in_id: None,
+            sign_up_id: None,
+            last_active_session_id: Some(session.id.clone()),
+            last_authentication_strategy: Some(new.strategy.to_owned()),
             updated_at: now,
             created_at: now,
-            tasks: None,
-        };
-        db.clients.insert(
-            client_id.clone(),
-            Client {
-                object: "client".into(),
-                id: client_id,
-                session_ids: vec![session.id.clone()],
-                sessions: vec![],
-                sign_in_id: None,
-                sign_up_id: None,
-                last_active_session_id: Some(session.id.clone()),
-                last_authentication_strategy: Some("admin".into()),
-                updated_at: now,
-                created_at: now,
-            },
-        );
-        db.sessions.insert(session.id.clone(), session.clone());
-        let event = session_event(&session, db.users.get(&session.user_id).map(|r| &r.user));
-        db.emit("session.created", &event);
-        let user = db.users.get_mut(&body.user_id).map(|r| {
-            r.user.last_sign_in_at = Some(now);
-            // Clerk reports activity with day precision.
-            r.user.last_active_at = Some(now - now.rem_euclid(86_400_000));
-            r.user.updated_at = now;
-            r.user.clone()
-        });
-        if let Some(user) = &user {
-            db.emit("user.updated", user);
-        }
-        session
-    };
-    Ok(json(&session))
+        },
+    );
+    db.sessions.insert(session.id.clone(), session.clone());
+    let event = session_event(&session, db.users.get(&session.user_id).map(|r| &r.user));
+    db.emit("session.created", &event);
+    let user = db.users.get_mut(new.user_id).map(|r| {
+        r.user.last_sign_in_at = Some(now);
+        // Clerk reports activity with day precision.
+        r.user.last_active_at = Some(now - now.rem_euclid(86_400_000));
+        r.user.updated_at = now;
+        r.user.clone()
+    });
+    if let Some(user) = &user {
+        db.emit("user.updated", user);
+    }
+    Ok(session)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -445,11 +521,7 @@ async fn get_client(State(state): State<Shared>, Path(id): Path<String>) -> ApiR
             format!("No client was found with id {id}"),
         )
     })?;
-    client.sessions = client
-        .session_ids
-        .iter()
-        .filter_map(|s| db.sessions.get(s).cloned())
-        .collect();
+    client = client_with_sessions(&db, &client);
     Ok(json(&client))
 }
 
@@ -484,3 +556,181 @@ const DEFAULT_AVATAR: &[u8] = &[
     0x00, 0x05, 0x00, 0x01, 0x7A, 0x5E, 0xAB, 0x3F, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44,
     0xAE, 0x42, 0x60, 0x82,
 ];
+
+fn refresh_refused(long_message: impl Into<String>) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNAUTHORIZED,
+        "authentication_invalid",
+        "Refresh refused",
+        long_message,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct RefreshBody {
+    expired_token: String,
+    refresh_token: String,
+    request_origin: String,
+    #[serde(default)]
+    #[allow(dead_code)] // accepted; the emulator does not fingerprint requests
+    request_headers: Option<Map<String, serde_json::Value>>,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)] // accepted, as above
+    request_originating_ip: Option<String>,
+}
+
+/// `POST /v1/sessions/{id}/refresh`: a new session token for a live session, given the
+/// (possibly expired) token the frontend last had and the session's refresh token. Any
+/// mismatch is 401, the answer that sends Clerk's SDKs to the handshake. The new token's `azp`
+/// is the request's origin. `format: cookie` answers the `Set-Cookie` directives instead.
+async fn refresh(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<RefreshBody>,
+) -> ApiResult<Response> {
+    let as_cookies = match body.format.as_deref() {
+        None | Some("token") => false,
+        Some("cookie") => true,
+        Some(other) => {
+            return Err(ApiError::value_invalid(
+                "format",
+                format!("{other} does not match one of the allowed values for parameter format"),
+            ));
+        }
+    };
+    let old = state
+        .key
+        .verified_claims(&body.expired_token)
+        .ok_or_else(|| refresh_refused("expired_token is not a session token of this instance."))?;
+    let session = {
+        let db = state.read();
+        let (session, _user) =
+            live_session(&db, &id).map_err(|_| refresh_refused("The session is not active."))?;
+        session
+    };
+    if old.get("sid").and_then(|v| v.as_str()) != Some(session.id.as_str())
+        || old.get("sub").and_then(|v| v.as_str()) != Some(session.user_id.as_str())
+    {
+        return Err(refresh_refused("expired_token belongs to another session."));
+    }
+    let expected = refresh_token(&state, &id);
+    if aws_lc_rs::constant_time::verify_slices_are_equal(
+        body.refresh_token.as_bytes(),
+        expected.as_bytes(),
+    )
+    .is_err()
+    {
+        return Err(refresh_refused("refresh_token does not match the session."));
+    }
+    let mut claims =
+        session_token_claims(&state.read(), &state.base_url, &id, TOKEN_LIFETIME_SECS)?;
+    if !body.request_origin.is_empty() {
+        claims.insert("azp".into(), json!(body.request_origin));
+    }
+    let jwt = state
+        .key
+        .sign_jwt(SESSION_CATEGORY, &claims)
+        .map_err(|_| ApiError::internal())?;
+    if as_cookies {
+        let uat = client_uat(&state.read(), &id)?;
+        let suffix = crate::keys::cookie_suffix(&state.publishable_key);
+        let cookies: Vec<String> = [
+            format!("__session={jwt}"),
+            format!("__session_{suffix}={jwt}"),
+            format!("__client_uat={uat}"),
+            format!("__client_uat_{suffix}={uat}"),
+        ]
+        .into_iter()
+        .map(|c| format!("{c}; Path=/; SameSite=Lax"))
+        .collect();
+        return Ok(json(&json!({"object": "cookies", "cookies": cookies})));
+    }
+    Ok(json(&SessionToken {
+        object: "token".into(),
+        jwt,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ClientListParams {
+    paginated: Option<bool>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// A client with its sessions filled in.
+fn client_with_sessions(db: &Db, client: &Client) -> Client {
+    let mut client = client.clone();
+    client.sessions = client
+        .session_ids
+        .iter()
+        .filter_map(|s| db.sessions.get(s).cloned())
+        .collect();
+    client
+}
+
+/// `GET /v1/clients`: every client, newest first.
+async fn list_clients(
+    State(state): State<Shared>,
+    Query(params): Query<ClientListParams>,
+) -> ApiResult<Response> {
+    let db = state.read();
+    let clients: Vec<Client> = db
+        .clients
+        .values()
+        .rev()
+        .map(|c| client_with_sessions(&db, c))
+        .collect();
+    Ok(super::list_page(
+        clients.into_iter(),
+        params.limit,
+        params.offset,
+        params.paginated,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct VerifyClientBody {
+    token: String,
+}
+
+/// `POST /v1/clients/verify`: the client a client token stands for (see [`client_token`]).
+async fn verify_client(
+    State(state): State<Shared>,
+    JsonBody(body): JsonBody<VerifyClientBody>,
+) -> ApiResult<Response> {
+    let invalid = || {
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "client_token_invalid",
+            "Invalid client token",
+            "token is not a client token of this instance.",
+        )
+        .param("token")
+    };
+    let claims = state.key.verified_claims(&body.token).ok_or_else(invalid)?;
+    let client_id = claims
+        .get("id")
+        .and_then(|v| v.as_str())
+        .ok_or_else(invalid)?;
+    let rotating = claims
+        .get("rotating_token")
+        .and_then(|v| v.as_str())
+        .ok_or_else(invalid)?;
+    if rotating != digest(&state, "client", client_id) {
+        return Err(invalid());
+    }
+    let db = state.read();
+    let client = db.clients.get(client_id).ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "resource_not_found",
+            "Client not found",
+            format!("No client was found with id {client_id}"),
+        )
+    })?;
+    Ok(json(&client_with_sessions(&db, client)))
+}

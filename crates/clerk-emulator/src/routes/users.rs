@@ -1072,7 +1072,7 @@ pub(crate) fn mutate(
 }
 
 /// [`mutate`] within a write the caller already holds.
-fn mutate_locked(
+pub(crate) fn mutate_locked(
     db: &mut Db,
     user_id: &str,
     change: impl FnOnce(&mut Db, &str) -> ApiResult<()>,
