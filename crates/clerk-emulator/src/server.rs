@@ -305,11 +305,6 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequestParts<S> for Quer
     }
 }
 
-/// Paths served without the secret key: the Frontend API's JWKS and uploaded images.
-fn is_public(path: &str) -> bool {
-    path == "/.well-known/jwks.json" || path.starts_with("/images/") || path == "/health"
-}
-
 /// With a state file, an answer leaves only once every write made before it is on disk: the
 /// request's own writes, and any another request made that this one may have read.
 async fn durable(State(state): State<Shared>, request: Request, next: Next) -> Response {
@@ -403,9 +398,6 @@ async fn record(State(state): State<Shared>, request: Request, next: Next) -> Re
 
 async fn authenticate(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if is_public(path) {
-        return next.run(request).await;
-    }
     let given = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -459,9 +451,12 @@ async fn fallback(request: Request) -> Response {
     }
 }
 
-/// The whole application.
+/// The whole application. Every operation of the Backend API, the emulator's own endpoints
+/// and unmatched paths need the secret key (and count against the rate limit); what the
+/// Frontend API or a CDN would serve to anyone (the JWKS at `/.well-known/jwks.json`, uploaded
+/// images) and `/health` are mounted beside them, outside the authenticating layer.
 pub(crate) fn router(state: Shared) -> Router {
-    Router::new()
+    let keyed = Router::new()
         .merge(routes::users::router())
         .merge(routes::sessions::router())
         .merge(routes::organizations::router())
@@ -472,11 +467,14 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::verifications::router())
         .merge(routes::tickets::router())
         .merge(routes::mailbox::router())
-        .route("/health", axum::routing::get(|| async { "ok" }))
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), durable))
-        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate));
+    Router::new()
+        .merge(routes::sessions::public_router())
+        .route("/health", axum::routing::get(|| async { "ok" }))
+        .merge(keyed)
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .layer(middleware::from_fn_with_state(state.clone(), faults))
         .with_state(state)

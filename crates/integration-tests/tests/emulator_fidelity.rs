@@ -86,6 +86,27 @@ async fn requests_need_the_secret_key() {
         200
     );
     assert_eq!(raw(&emulator, "GET", "/v1/jwks", None, None).await.0, 401);
+    // Public: health and images (an unknown one is 404, not 401). Keyed: the emulator's own
+    // endpoints, and paths that match nothing (401 before 404, as for any Backend API path).
+    assert_eq!(raw(&emulator, "GET", "/health", None, None).await.0, 200);
+    assert_eq!(
+        raw(&emulator, "GET", "/images/img_missing", None, None)
+            .await
+            .0,
+        404
+    );
+    for (method, path) in [
+        ("GET", "/emulator/messages"),
+        ("POST", "/emulator/tickets/accept"),
+        ("GET", "/nowhere"),
+        ("POST", "/v1/redirect_urls"),
+    ] {
+        assert_eq!(
+            raw(&emulator, method, path, None, None).await.0,
+            401,
+            "{method} {path}"
+        );
+    }
     // The SDK sees the same as typed errors.
     let wrong = Clerk::builder()
         .secret_key("sk_test_nope")

@@ -39,9 +39,15 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/v1/clients/verify", post(verify_client))
         .route("/v1/clients/{client_id}", get(get_client))
         .route("/v1/jwks", get(jwks))
+        .route("/emulator/sessions/{session_id}/cookies", post(cookies))
+}
+
+/// What anyone may fetch without the secret key: the JWKS as the Frontend API serves it, and
+/// uploaded images.
+pub(crate) fn public_router() -> Router<Shared> {
+    Router::new()
         .route("/.well-known/jwks.json", get(jwks))
         .route("/images/{image_id}", get(image))
-        .route("/emulator/sessions/{session_id}/cookies", post(cookies))
 }
 
 /// The claims of a fresh session token for a live session, as `POST
