@@ -174,6 +174,8 @@ pub(crate) struct Db {
     pub(crate) invitations: crate::routes::invitations::InvitationData,
     #[serde(default)]
     pub(crate) access_lists: crate::routes::access_lists::AccessListData,
+    #[serde(default)]
+    pub(crate) machine_auth: crate::routes::machine_auth::MachineAuthData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -207,6 +209,7 @@ impl Db {
         tables.extend(self.jwt_templates.tables());
         tables.extend(self.invitations.tables());
         tables.extend(self.access_lists.tables());
+        tables.extend(self.machine_auth.tables());
         tables
     }
 
