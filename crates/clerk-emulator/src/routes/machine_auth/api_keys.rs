@@ -91,7 +91,11 @@ impl ApiKeyRow {
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
         .route("/v1/api_keys", get(list).post(create))
-        .route("/v1/api_keys/verify", post(verify))
+        // `verify` is also a (malformed, so unknown) key id for the other methods.
+        .route(
+            "/v1/api_keys/verify",
+            post(verify).get(get_key).patch(update).delete(delete_key),
+        )
         .route(
             "/v1/api_keys/{api_key_id}",
             get(get_key).patch(update).delete(delete_key),
