@@ -46,6 +46,7 @@ use wire::CreateUserRequest;
 
 pub use error::ApiError;
 pub use keys::SigningKey;
+pub use routes::machine_auth::{MintOAuthToken, OAuthAccessToken};
 pub use server::{Exchange, Faults, RateLimit};
 pub use webhooks::WebhookTarget;
 

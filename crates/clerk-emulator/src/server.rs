@@ -396,8 +396,9 @@ async fn record(State(state): State<Shared>, request: Request, next: Next) -> Re
     Response::from_parts(parts, Body::from(body))
 }
 
-async fn authenticate(State(state): State<Shared>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
+async fn authenticate(State(state): State<Shared>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let path = path.as_str();
     let given = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -410,7 +411,14 @@ async fn authenticate(State(state): State<Shared>, request: Request, next: Next)
         return ApiError::auth_header_invalid().into_response();
     };
     if token != state.secret_key {
-        return ApiError::secret_key_invalid().into_response();
+        // The M2M token endpoints also take a machine's secret key.
+        let machine = routes::machine_auth::takes_machine_key(path)
+            .then(|| routes::machine_auth::machine_for_secret(&state.read(), token))
+            .flatten();
+        let Some(machine) = machine else {
+            return ApiError::secret_key_invalid().into_response();
+        };
+        request.extensions_mut().insert(machine);
     }
     if path != "/v1/jwks"
         && let Some((limit, window)) = &state.rate_limit
@@ -467,6 +475,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::verifications::router())
         .merge(routes::tickets::router())
         .merge(routes::mailbox::router())
+        .merge(routes::machine_auth::router())
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), durable))

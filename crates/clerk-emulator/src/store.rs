@@ -180,6 +180,8 @@ pub(crate) struct Db {
     pub(crate) verifications: crate::routes::verifications::VerificationData,
     #[serde(default)]
     pub(crate) tickets: crate::routes::tickets::TicketData,
+    #[serde(default)]
+    pub(crate) machine_auth: crate::routes::machine_auth::MachineAuthData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -216,6 +218,7 @@ impl Db {
         tables.extend(self.mailbox.tables());
         tables.extend(self.verifications.tables());
         tables.extend(self.tickets.tables());
+        tables.extend(self.machine_auth.tables());
         tables
     }
 

@@ -1384,8 +1384,10 @@ async fn every_change_is_announced_by_webhook() {
         "organizationMembership.created",
         "organization.updated",
         "organizationInvitation.created",
+        "email.created", // the invitation's email
         "organizationInvitation.revoked",
         "organizationInvitation.created",
+        "email.created",
         "organizationInvitation.accepted",
         "organizationMembership.created",
         "organizationMembership.updated",
@@ -1406,12 +1408,12 @@ async fn every_change_is_announced_by_webhook() {
         (created["id"].as_str(), created["members_count"].as_i64()),
         (Some(acme.id.as_str()), Some(1))
     );
-    let accepted = &events[8]["data"];
+    let accepted = &events[10]["data"];
     assert_eq!(
         (accepted["status"].as_str(), accepted["user_id"].as_str()),
         (Some("accepted"), Some(bob.id.as_str()))
     );
-    let deleted = &events[12]["data"];
+    let deleted = &events[14]["data"];
     assert_eq!(
         deleted,
         &json!({"object": "organization", "id": acme.id, "slug": acme.slug, "deleted": true})

@@ -182,6 +182,25 @@ async fn an_email_code_from_the_mailbox_verifies_the_address() {
     common::validate_traffic(&emulator);
 }
 
+/// Checks each message against the webhooks spec's schema for its event's `data`.
+fn assert_messages_match_the_webhooks_spec(emulator: &Emulator) {
+    let Some(spec) = spec_oracle::Spec::load_webhooks() else {
+        return;
+    };
+    let email = spec.validator(&spec.component_schema("EmailEventPayload"));
+    let sms = spec.validator(&spec.component_schema("SmsEventPayload"));
+    let messages = emulator.messages();
+    assert!(!messages.is_empty());
+    for message in messages {
+        let value = serde_json::to_value(&message).unwrap();
+        let checked = match message {
+            Message::Email(_) => email.validate(&value),
+            Message::Sms(_) => sms.validate(&value),
+        };
+        checked.unwrap_or_else(|e| panic!("{value}: {e:?}"));
+    }
+}
+
 #[tokio::test]
 async fn a_phone_code_goes_by_sms_and_five_wrong_codes_fail_it() {
     let emulator = common::recording().await;
@@ -271,6 +290,7 @@ async fn a_phone_code_goes_by_sms_and_five_wrong_codes_fail_it() {
         user.primary_phone_number_id.as_deref(),
         Some(phone_id.as_str())
     );
+    assert_messages_match_the_webhooks_spec(&emulator);
     common::validate_traffic(&emulator);
 }
 
@@ -325,6 +345,7 @@ async fn invitations_are_emailed_unless_notify_is_false() {
             .unwrap()
             .starts_with("https://app.example.com/join?__clerk_ticket=")
     );
+    assert_messages_match_the_webhooks_spec(&emulator);
     common::validate_traffic(&emulator);
 }
 

@@ -115,7 +115,12 @@ pub(crate) fn send_sms(
         status: "queued".into(),
         data,
         delivered_by_clerk: true,
-        created_at: now_ms(),
+        created_at_ms: now_ms(),
+        created_at: 0,
+    };
+    let sms = SmsMessage {
+        created_at: sms.created_at_ms,
+        ..sms
     };
     db.emit("sms.created", &sms);
     let id = sms.id.clone();

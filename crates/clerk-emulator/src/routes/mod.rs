@@ -13,6 +13,7 @@ pub(crate) mod identifications;
 pub(crate) mod images;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
+pub(crate) mod machine_auth;
 pub(crate) mod mailbox;
 pub(crate) mod organizations;
 pub(crate) mod sessions;

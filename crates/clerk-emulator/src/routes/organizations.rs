@@ -1709,6 +1709,11 @@ pub(crate) fn user_organization_ids(db: &Db, user_id: &str) -> Vec<String> {
 }
 
 /// Whether the user belongs to the organization.
+/// Whether an organization exists.
+pub(crate) fn organization_exists(db: &Db, org_id: &str) -> bool {
+    db.organizations.orgs.contains_key(org_id)
+}
+
 pub(crate) fn is_member(db: &Db, org_id: &str, user_id: &str) -> bool {
     membership_of(db, org_id, user_id).is_some()
 }

@@ -64,7 +64,9 @@ pub struct SmsMessage {
     pub data: Metadata,
     /// Whether Clerk delivers it.
     pub delivered_by_clerk: bool,
-    /// When it was made (Unix ms).
+    /// When it was made (Unix ms), under the name the webhooks spec's schema requires.
+    pub created_at_ms: i64,
+    /// The same, under the name the webhooks spec's example uses.
     pub created_at: i64,
 }
 
