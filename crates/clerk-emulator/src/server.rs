@@ -469,6 +469,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::invitations::router())
         .merge(routes::access_lists::router())
         .merge(routes::identifications::router())
+        .merge(routes::org_roles::router())
+        .merge(routes::org_domains::router())
         .route("/health", axum::routing::get(|| async { "ok" }))
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)

@@ -174,6 +174,10 @@ pub(crate) struct Db {
     pub(crate) invitations: crate::routes::invitations::InvitationData,
     #[serde(default)]
     pub(crate) access_lists: crate::routes::access_lists::AccessListData,
+    #[serde(default)]
+    pub(crate) org_roles: crate::routes::org_roles::RoleData,
+    #[serde(default)]
+    pub(crate) org_domains: crate::routes::org_domains::DomainData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -207,6 +211,8 @@ impl Db {
         tables.extend(self.jwt_templates.tables());
         tables.extend(self.invitations.tables());
         tables.extend(self.access_lists.tables());
+        tables.extend(self.org_roles.tables());
+        tables.extend(self.org_domains.tables());
         tables
     }
 

@@ -86,6 +86,14 @@ const ORGANIZATIONS: &[&str] = &[
     "ListInstanceOrganizationInvitations",
 ];
 
+/// Groups whose operations `emulator_org_roles.rs` checks it calls.
+const OWN_FILE_TAGS: &[&str] = &[
+    "Organization Permissions",
+    "Organization Roles",
+    "Role Sets",
+    "Organization Domains",
+];
+
 /// Every operation in `expected` reached the emulator (answered, if only with an error).
 fn assert_called(emulator: &clerk_emulator::Emulator, expected: &[&str]) {
     let called = common::operations_called(emulator);
@@ -504,9 +512,10 @@ async fn every_operation_the_emulator_implements_is_exercised_through_the_sdk() 
     let missing: Vec<&String> = implemented
         .iter()
         .filter(|id| {
-            let in_users_file =
-                clerk_backend::operations::find(id).is_some_and(|op| op.tag == "Users");
-            !here.contains(id.as_str()) && !in_users_file
+            // These groups check their own coverage in their own files.
+            let in_own_file = clerk_backend::operations::find(id)
+                .is_some_and(|op| op.tag == "Users" || OWN_FILE_TAGS.contains(&op.tag));
+            !here.contains(id.as_str()) && !in_own_file
         })
         .collect();
     assert!(

@@ -261,6 +261,8 @@ async fn create_email(
         }
         u.email_addresses.push(email.clone());
         created = Some(email);
+        // A verified address at a verified domain enrolls the user there.
+        super::org_domains::enroll_user(db, uid);
         Ok(())
     })?;
     Ok(json(&created))
@@ -344,6 +346,7 @@ async fn update_email(
         }
         updated = Some(e.clone());
         settle_primary_email(u);
+        super::org_domains::enroll_user(db, uid);
         Ok(())
     })?;
     Ok(json(&updated))
@@ -448,6 +451,8 @@ async fn replace_email(
         u.primary_email_address_id = email.id.clone();
         u.email_addresses.push(email.clone());
         created = Some(email);
+        // A verified address at a verified domain enrolls the user there.
+        super::org_domains::enroll_user(db, uid);
         Ok(())
     })?;
     Ok(json(&created))

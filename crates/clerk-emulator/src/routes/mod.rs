@@ -13,6 +13,8 @@ pub(crate) mod identifications;
 pub(crate) mod images;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
+pub(crate) mod org_domains;
+pub(crate) mod org_roles;
 pub(crate) mod organizations;
 pub(crate) mod sessions;
 pub(crate) mod users;
