@@ -1186,3 +1186,125 @@ async fn every_operation_of_these_groups_is_implemented() {
         .collect();
     assert!(missing.is_empty(), "not implemented: {missing:?}");
 }
+
+/// The events of these groups reach a webhook endpoint in the webhooks spec's shapes.
+#[tokio::test]
+async fn role_permission_and_domain_events_match_the_webhooks_spec() {
+    use std::sync::{Arc, Mutex};
+    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let inbox = received.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    let app = axum::Router::new().route(
+        "/hooks",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let inbox = inbox.clone();
+            async move {
+                inbox
+                    .lock()
+                    .unwrap()
+                    .push(serde_json::from_slice::<Value>(&body).unwrap());
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let emulator = Emulator::builder()
+        .webhook(clerk_emulator::WebhookTarget::new(
+            url,
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ))
+        .start()
+        .await
+        .unwrap();
+    let clerk = emulator.client();
+
+    let perm = permission(&clerk, "Read invoices", "org:invoices:read").await;
+    clerk
+        .organization_permissions()
+        .update(&perm)
+        .description("All of them.")
+        .await
+        .unwrap();
+    let role = clerk
+        .organization_roles()
+        .create("Billing", "org:billing")
+        .permissions([perm.clone()])
+        .await
+        .unwrap();
+    clerk
+        .organization_roles()
+        .update(&role.id)
+        .name("Billing team")
+        .await
+        .unwrap();
+    clerk.organization_roles().delete(&role.id).await.unwrap();
+    clerk
+        .organization_permissions()
+        .delete(&perm)
+        .await
+        .unwrap();
+    let acme = clerk.organizations().create("Acme").await.unwrap();
+    let domain = clerk
+        .organization_domains()
+        .create(&acme.id)
+        .name("acme.com")
+        .enrollment_mode("automatic_invitation")
+        .await
+        .unwrap();
+    user(&clerk, "ada@acme.com").await;
+    clerk
+        .organization_domains()
+        .update(&acme.id, &domain.id)
+        .enrollment_mode("automatic_suggestion")
+        .await
+        .unwrap();
+    clerk
+        .organization_domains()
+        .delete(&acme.id, &domain.id)
+        .await
+        .unwrap();
+
+    let expected = [
+        "permission.created",
+        "permission.updated",
+        "role.created",
+        "role.updated",
+        "role.deleted",
+        "permission.deleted",
+        "organization.created",
+        "organizationDomain.created",
+        "user.created",
+        "organizationInvitation.created",
+        "organizationDomain.updated",
+        "organizationDomain.deleted",
+    ];
+    let mut events = Vec::new();
+    for _ in 0..200 {
+        events = received.lock().unwrap().clone();
+        if events.len() >= expected.len() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, expected);
+    assert_eq!(events[9]["data"]["role"], "org:member");
+    assert_eq!(events[9]["data"]["email_address"], "ada@acme.com");
+
+    let Some(spec) = spec_oracle::Spec::load_webhooks() else {
+        return;
+    };
+    let schemas: BTreeMap<String, Value> = spec
+        .webhook_events()
+        .into_iter()
+        .map(|e| (e.event_type, spec.to_json_schema(&e.schema)))
+        .collect();
+    for event in &events {
+        let kind = event["type"].as_str().unwrap();
+        let schema = &schemas[kind];
+        if let Err(problems) = spec.validate(schema, event) {
+            panic!("{kind} does not match the webhooks spec: {problems:?}\n{event}");
+        }
+    }
+}
