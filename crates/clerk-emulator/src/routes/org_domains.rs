@@ -184,18 +184,6 @@ fn parse_verified(raw: Option<&str>) -> ApiResult<Option<bool>> {
     }
 }
 
-/// `limit` and `offset` as Clerk reads them.
-fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usize, usize)> {
-    let offset = offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::value_invalid(
-            "offset",
-            "offset must be greater than or equal to 0.",
-        ));
-    }
-    Ok((super::users::page_limit(limit), offset as usize))
-}
-
 // ---- rendering -------------------------------------------------------------------------------
 
 fn render(db: &Db, d: &DomainRecord) -> OrganizationDomain {
@@ -376,7 +364,7 @@ async fn list_domains(
 ) -> ApiResult<Response> {
     let verified = parse_verified(p.verified.as_deref())?;
     let modes = mode_filter(p.enrollment_mode.as_slice())?;
-    let (limit, offset) = paging(p.limit, p.offset)?;
+    let (limit, offset) = orgs::paging(p.limit, p.offset)?;
     let db = state.read();
     if !orgs::org_exists(&db, &org_id) {
         return Err(org_not_found());
@@ -412,7 +400,7 @@ async fn list_all_domains(
 ) -> ApiResult<Response> {
     let verified = parse_verified(p.verified.as_deref())?;
     let modes = mode_filter(&p.enrollment_mode)?;
-    let (limit, offset) = paging(p.limit, p.offset)?;
+    let (limit, offset) = orgs::paging(p.limit, p.offset)?;
     let query = match p.query.as_deref().map(str::trim) {
         Some("") => {
             return Err(ApiError::value_invalid("query", "query must not be empty."));

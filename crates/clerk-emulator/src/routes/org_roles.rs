@@ -412,18 +412,6 @@ fn duplicate_key() -> ApiError {
     ApiError::identifier_exists("key")
 }
 
-/// `limit` and `offset` as Clerk reads them.
-fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usize, usize)> {
-    let offset = offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::value_invalid(
-            "offset",
-            "offset must be greater than or equal to 0.",
-        ));
-    }
-    Ok((super::users::page_limit(limit), offset as usize))
-}
-
 /// `order_by` among `created_at`, `name`, `key`, `+`/`-` prefixed; newest first by default.
 fn order(order_by: Option<&str>) -> ApiResult<(&str, bool)> {
     let raw = order_by.unwrap_or("-created_at");
@@ -449,7 +437,7 @@ fn list_page<T, R: Serialize>(
     render: impl Fn(&T) -> R,
 ) -> ApiResult<Response> {
     let (field, desc) = order(p.order_by.as_deref())?;
-    let (limit, offset) = paging(p.limit, p.offset)?;
+    let (limit, offset) = orgs::paging(p.limit, p.offset)?;
     let query = p.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let lowered = query.map(str::to_lowercase);
     let mut rows: Vec<&T> = rows

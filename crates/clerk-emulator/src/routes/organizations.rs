@@ -331,7 +331,7 @@ fn parse_order<'a>(
 
 /// `limit` and `offset` as Clerk reads them: a limit outside 1..=500 is 10, a negative offset
 /// an error.
-fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usize, usize)> {
+pub(crate) fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usize, usize)> {
     let offset = offset.unwrap_or(0);
     if offset < 0 {
         return Err(ApiError::value_invalid(
