@@ -182,6 +182,7 @@ impl EmulatorBuilder {
             None => None,
         };
         db.reindex();
+        routes::org_roles::seed(&mut db);
         let instance_id = self
             .instance_id
             .or(saved_instance)

@@ -476,6 +476,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::tickets::router())
         .merge(routes::mailbox::router())
         .merge(routes::machine_auth::router())
+        .merge(routes::org_roles::router())
+        .merge(routes::org_domains::router())
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), durable))

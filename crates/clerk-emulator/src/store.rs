@@ -182,6 +182,10 @@ pub(crate) struct Db {
     pub(crate) tickets: crate::routes::tickets::TicketData,
     #[serde(default)]
     pub(crate) machine_auth: crate::routes::machine_auth::MachineAuthData,
+    #[serde(default)]
+    pub(crate) org_roles: crate::routes::org_roles::RoleData,
+    #[serde(default)]
+    pub(crate) org_domains: crate::routes::org_domains::DomainData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -219,6 +223,8 @@ impl Db {
         tables.extend(self.verifications.tables());
         tables.extend(self.tickets.tables());
         tables.extend(self.machine_auth.tables());
+        tables.extend(self.org_roles.tables());
+        tables.extend(self.org_domains.tables());
         tables
     }
 

@@ -412,5 +412,6 @@ async fn the_catalog_names_every_operation_of_the_spec() {
             );
         }
     }
-    assert!(named > 100, "{named} operations answered 501");
+    // The count falls as groups are implemented (89 when written); none may fall through.
+    assert!(named > 0, "{named} operations answered 501");
 }

@@ -585,9 +585,10 @@ async fn memberships_roles_quotas_filters_and_the_users_side() {
             None,
         ),
         (
+            // A role that does not exist: Clerk's "Organization role not found".
             json!({"user_id": cy.id, "role": "org:owner"}),
-            422,
-            "form_param_value_invalid",
+            404,
+            "resource_not_found",
             Some("role"),
         ),
         (
@@ -746,7 +747,7 @@ async fn memberships_roles_quotas_filters_and_the_users_side() {
     )
     .await
     .unwrap_err();
-    assert_error(&err, 422, "form_param_value_invalid", Some("role"));
+    assert_error(&err, 404, "resource_not_found", Some("role"));
     let outsider = user(&clerk, "out@example.com", "Out").await;
     let err = call::<OrganizationMembership>(
         &clerk,
@@ -944,8 +945,8 @@ async fn invitations_are_created_listed_revoked_and_accepted() {
         ),
         (
             json!({"email_address": "x@example.com", "role": "org:root"}),
-            422,
-            "form_param_value_invalid",
+            404,
+            "resource_not_found",
             Some("role"),
         ),
         (

@@ -326,6 +326,8 @@ async fn create_email(
         }
         u.email_addresses.push(email.clone());
         created = Some(email);
+        // A verified address at a verified domain enrolls the user there.
+        super::org_domains::enroll_user(db, uid);
         Ok(())
     })?;
     Ok(json(&created))
@@ -409,6 +411,7 @@ async fn update_email(
         }
         updated = Some(e.clone());
         settle_primary_email(u);
+        super::org_domains::enroll_user(db, uid);
         Ok(())
     })?;
     Ok(json(&updated))
@@ -513,6 +516,8 @@ async fn replace_email(
         u.primary_email_address_id = email.id.clone();
         u.email_addresses.push(email.clone());
         created = Some(email);
+        // A verified address at a verified domain enrolls the user there.
+        super::org_domains::enroll_user(db, uid);
         Ok(())
     })?;
     Ok(json(&created))

@@ -15,6 +15,8 @@ pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod machine_auth;
 pub(crate) mod mailbox;
+pub(crate) mod org_domains;
+pub(crate) mod org_roles;
 pub(crate) mod organizations;
 pub(crate) mod sessions;
 pub(crate) mod tickets;

@@ -1,7 +1,7 @@
 //! Organizations, their memberships and invitations, with Clerk's semantics: unique slugs (one
 //! is derived from the name when none is given), the creator as first admin, membership quotas
-//! that count pending invitations, the two default roles and their system permissions,
-//! invitations that expire, and the `o` claim of session tokens.
+//! that count pending invitations, roles that must exist (and be in the organization's role set,
+//! see `org_roles.rs`), invitations that expire, and the `o` claim of session tokens.
 //!
 //! Accepting an invitation is a Frontend API action; here, adding as a member a user who owns
 //! an invited address accepts that organization's pending invitations to it: the invitation's
@@ -42,53 +42,7 @@ const MAX_BULK_INVITATIONS: usize = 10;
 const MAX_NAME_CHARS: usize = 256;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
-/// A role and what it grants.
-struct Role {
-    key: &'static str,
-    name: &'static str,
-    permissions: &'static [&'static str],
-}
-
-const ADMIN: &str = "org:admin";
-/// The instance's roles: Clerk's two defaults. Custom roles come with the Roles operations,
-/// which the emulator does not implement.
-const ROLES: &[Role] = &[
-    Role {
-        key: ADMIN,
-        name: "Admin",
-        permissions: &[
-            "org:sys_profile:manage",
-            "org:sys_profile:delete",
-            "org:sys_memberships:read",
-            "org:sys_memberships:manage",
-            "org:sys_domains:read",
-            "org:sys_domains:manage",
-        ],
-    },
-    Role {
-        key: "org:member",
-        name: "Member",
-        permissions: &["org:sys_memberships:read"],
-    },
-];
-
-fn role(key: &str) -> Option<&'static Role> {
-    ROLES.iter().find(|r| r.key == key)
-}
-
-fn check_role(key: &str) -> ApiResult<&'static Role> {
-    role(key).ok_or_else(|| {
-        ApiError::value_invalid(
-            "role",
-            format!("{key} does not match one of the allowed values for parameter role"),
-        )
-    })
-}
-
-/// Whether a role may manage the organization's members (what makes an "admin").
-fn is_admin_role(key: &str) -> bool {
-    role(key).is_some_and(|r| r.permissions.contains(&"org:sys_memberships:manage"))
-}
+use super::org_roles::{self, is_admin_role};
 
 // ---- storage ---------------------------------------------------------------------------------
 
@@ -144,6 +98,10 @@ struct InvitationRecord {
     /// The user who accepted it.
     #[serde(default)]
     user_id: Option<String>,
+    /// The verified domain that sent it, for invitations Clerk makes itself (see
+    /// `org_domains.rs`); those take no seat and stay out of the organization's own lists.
+    #[serde(default)]
+    domain_id: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -312,6 +270,19 @@ fn check_max_memberships(value: Option<i64>) -> ApiResult<Option<i64>> {
     }
 }
 
+/// A role set an organization is put on must exist (a 422, as the operations that take
+/// `role_set_key` document no 404; the code is **unverified**).
+fn check_role_set(db: &Db, key: &str) -> ApiResult<String> {
+    if org_roles::role_set_exists(db, key) {
+        Ok(key.to_owned())
+    } else {
+        Err(ApiError::value_invalid(
+            "role_set_key",
+            format!("{key} does not match any role set of this instance."),
+        ))
+    }
+}
+
 fn parse_created_at(value: Option<&str>) -> ApiResult<Option<i64>> {
     value
         .map(|t| {
@@ -360,7 +331,7 @@ fn parse_order<'a>(
 
 /// `limit` and `offset` as Clerk reads them: a limit outside 1..=500 is 10, a negative offset
 /// an error.
-fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usize, usize)> {
+pub(crate) fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usize, usize)> {
     let offset = offset.unwrap_or(0);
     if offset < 0 {
         return Err(ApiError::value_invalid(
@@ -427,9 +398,12 @@ fn pending_invitations<'a>(
         .filter(move |i| i.organization_id == org_id && i.is_pending(now))
 }
 
-/// Members plus outstanding invitations: what the membership limit counts.
+/// Members plus outstanding invitations an admin sent: what the membership limit counts.
 fn seats_taken(db: &Db, org_id: &str, now: i64) -> usize {
-    members(db, org_id).count() + pending_invitations(db, org_id, now).count()
+    members(db, org_id).count()
+        + pending_invitations(db, org_id, now)
+            .filter(|i| i.domain_id.is_none())
+            .count()
 }
 
 fn check_quota(org: &Organization, taken: usize, adding: usize) -> ApiResult<()> {
@@ -447,7 +421,7 @@ fn check_admin(db: &Db, org_id: &str, user_id: &str) -> ApiResult<()> {
         return Err(ApiError::user_not_found(user_id));
     }
     match membership_of(db, org_id, user_id) {
-        Some(m) if is_admin_role(&m.role) => Ok(()),
+        Some(m) if is_admin_role(db, &m.role) => Ok(()),
         _ => Err(not_an_admin()),
     }
 }
@@ -489,12 +463,15 @@ fn render_org(db: &Db, org: &Organization, view: View) -> Organization {
     let mut out = org.clone();
     if view.counts {
         out.members_count = Some(members(db, &org.id).count() as i64);
-        out.pending_invitations_count =
-            Some(pending_invitations(db, &org.id, now_ms()).count() as i64);
+        out.pending_invitations_count = Some(
+            pending_invitations(db, &org.id, now_ms())
+                .filter(|i| i.domain_id.is_none())
+                .count() as i64,
+        );
     }
     if view.elevated {
         out.missing_member_with_elevated_permissions =
-            Some(!members(db, &org.id).any(|m| is_admin_role(&m.role)));
+            Some(!members(db, &org.id).any(|m| is_admin_role(db, &m.role)));
     }
     out
 }
@@ -505,15 +482,12 @@ fn render_membership(
     m: &MembershipRecord,
     view: View,
 ) -> OrganizationMembership {
-    let role = role(&m.role);
     OrganizationMembership {
         id: m.id.clone(),
         object: "organization_membership".into(),
         role: m.role.clone(),
-        role_name: role.map(|r| r.name.to_owned()),
-        permissions: role
-            .map(|r| r.permissions.iter().map(|p| (*p).to_owned()).collect())
-            .unwrap_or_default(),
+        role_name: org_roles::role_name(db, &m.role),
+        permissions: org_roles::role_permissions(db, &m.role),
         public_metadata: m.public_metadata.clone(),
         private_metadata: Some(m.private_metadata.clone()),
         organization: render_org(db, org, view),
@@ -550,7 +524,7 @@ fn render_invitation(
         id: inv.id.clone(),
         email_address: inv.email_address.clone(),
         role: inv.role.clone(),
-        role_name: role(&inv.role).map_or_else(|| inv.role.clone(), |r| r.name.to_owned()),
+        role_name: org_roles::role_name(db, &inv.role).unwrap_or_else(|| inv.role.clone()),
         organization_id: Some(inv.organization_id.clone()),
         inviter_id: inv.inviter_id.clone(),
         public_inviter_data: inv
@@ -715,6 +689,10 @@ async fn create_organization(
             Some(s) => s.clone(),
             None => unique_slug(&db, &slugify(&name)),
         };
+        let role_set_key = match &body.role_set_key {
+            Some(key) => Some(check_role_set(&db, key)?),
+            None => org_roles::initial_role_set_key(&db),
+        };
         let now = now_ms();
         let org = Organization {
             object: "organization".into(),
@@ -734,7 +712,7 @@ async fn create_organization(
             created_at: created_at.unwrap_or(now),
             updated_at: now,
             last_active_at: None,
-            role_set_key: body.role_set_key.clone(),
+            role_set_key,
         };
         db.organizations.orgs.insert(org.id.clone(), org.clone());
         let mut creator_membership = None;
@@ -743,7 +721,7 @@ async fn create_organization(
                 id: new_id("orgmem"),
                 organization_id: org.id.clone(),
                 user_id: creator.clone(),
-                role: ADMIN.to_owned(),
+                role: org_roles::creator_role_key(&db, &org),
                 public_metadata: Metadata::new(),
                 private_metadata: Metadata::new(),
                 created_at: now,
@@ -906,6 +884,15 @@ async fn update_organization(
         {
             return Err(ApiError::identifier_exists("slug"));
         }
+        if let Some(key) = &body.role_set_key {
+            check_role_set(db, key)?;
+            // Every member's role must be one the new set hands out.
+            if let Some(m) = members(db, &org_id)
+                .find(|m| !org_roles::set_allows(db, Some(key.as_str()), &m.role))
+            {
+                return Err(org_roles::role_on_set_assigned(&m.role));
+            }
+        }
         let org = db
             .organizations
             .orgs
@@ -950,6 +937,7 @@ async fn delete_organization(
     if let Some(image) = logo_image_id(&org) {
         db.images.remove(image);
     }
+    super::org_domains::remove_organization(&mut db, &org_id);
     let now = now_ms();
     db.sessions.update_where(
         |s| s.last_active_organization_id.as_deref() == Some(org_id.as_str()),
@@ -1137,7 +1125,7 @@ async fn create_membership(
         .users
         .get(&body.user_id)
         .ok_or_else(|| ApiError::user_not_found(&body.user_id))?;
-    check_role(&body.role)?;
+    org_roles::check_assignable(&db, &org, &body.role)?;
     if membership_of(&db, &org_id, &body.user_id).is_some() {
         return Err(already_member(&body.user_id));
     }
@@ -1148,7 +1136,16 @@ async fn create_membership(
         .filter(|i| emails.contains(&i.email_address.to_lowercase()))
         .map(|i| i.id.clone())
         .collect();
-    check_quota(&org, seats_taken(&db, &org_id, now) - accepted.len(), 1)?;
+    let freed = accepted
+        .iter()
+        .filter(|id| {
+            db.organizations
+                .invitations
+                .get(*id)
+                .is_some_and(|i| i.domain_id.is_none())
+        })
+        .count();
+    check_quota(&org, seats_taken(&db, &org_id, now) - freed, 1)?;
     let mut public = Metadata::new();
     let mut private = Metadata::new();
     for id in &accepted {
@@ -1200,10 +1197,12 @@ fn mutate_membership(
     state: &Shared,
     org_id: &str,
     user_id: &str,
+    check: impl FnOnce(&Db, &Organization) -> ApiResult<()>,
     change: impl FnOnce(&mut MembershipRecord) -> ApiResult<()>,
 ) -> ApiResult<OrganizationMembership> {
     let mut db = state.write();
     let org = find_org(&db, org_id)?.clone();
+    check(&db, &org)?;
     let id = membership_of(&db, org_id, user_id)
         .map(|m| m.id.clone())
         .ok_or_else(ApiError::resource_not_found)?;
@@ -1225,10 +1224,16 @@ async fn update_membership(
     Path((org_id, user_id)): Path<(String, String)>,
     JsonBody(body): JsonBody<UpdateOrganizationMembershipRequest>,
 ) -> ApiResult<Response> {
-    let membership = mutate_membership(&state, &org_id, &user_id, |m| {
-        m.role = check_role(&body.role)?.key.to_owned();
-        Ok(())
-    })?;
+    let membership = mutate_membership(
+        &state,
+        &org_id,
+        &user_id,
+        |db, org| org_roles::check_assignable(db, org, &body.role),
+        |m| {
+            m.role = body.role.clone();
+            Ok(())
+        },
+    )?;
     Ok(json(&membership))
 }
 
@@ -1237,14 +1242,20 @@ async fn merge_membership_metadata(
     Path((org_id, user_id)): Path<(String, String)>,
     JsonBody(body): JsonBody<OrganizationMetadataRequest>,
 ) -> ApiResult<Response> {
-    let membership = mutate_membership(&state, &org_id, &user_id, |m| {
-        let mut public = m.public_metadata.clone();
-        let mut private = m.private_metadata.clone();
-        apply_metadata(&mut public, &mut private, &body, true)?;
-        m.public_metadata = public;
-        m.private_metadata = private;
-        Ok(())
-    })?;
+    let membership = mutate_membership(
+        &state,
+        &org_id,
+        &user_id,
+        |_, _| Ok(()),
+        |m| {
+            let mut public = m.public_metadata.clone();
+            let mut private = m.private_metadata.clone();
+            apply_metadata(&mut public, &mut private, &body, true)?;
+            m.public_metadata = public;
+            m.private_metadata = private;
+            Ok(())
+        },
+    )?;
     Ok(json(&membership))
 }
 
@@ -1425,7 +1436,6 @@ fn check_invitation(b: &CreateOrganizationInvitationRequest) -> ApiResult<()> {
             "email_address must be a valid email address.",
         ));
     }
-    check_role(&b.role)?;
     if let Some(days) = b.expires_in_days
         && !(1..=365).contains(&days)
     {
@@ -1459,6 +1469,7 @@ fn create_invitations(
     let now = now_ms();
     let mut seen = HashSet::new();
     for b in bodies {
+        org_roles::check_assignable(&db, &org, &b.role)?;
         if let Some(inviter) = &b.inviter_user_id {
             check_admin(&db, org_id, inviter)?;
         }
@@ -1495,6 +1506,7 @@ fn create_invitations(
             url,
             expires_at: now + b.expires_in_days.unwrap_or(DEFAULT_INVITATION_DAYS) * DAY_MS,
             user_id: None,
+            domain_id: None,
             created_at: now,
             updated_at: now,
         };
@@ -1587,6 +1599,8 @@ fn invitation_page(db: &Db, org_id: Option<&str>, p: &InvitationListParams) -> A
         .invitations
         .values()
         .filter(|i| org_id.is_none_or(|o| i.organization_id == o))
+        // An organization's own lists leave out the invitations its domains sent.
+        .filter(|i| org_id.is_none() || i.domain_id.is_none())
         .filter(|i| statuses.is_empty() || statuses.contains(&i.status_at(now)))
         .filter(|i| {
             p.email_address
@@ -1721,6 +1735,7 @@ pub(crate) fn is_member(db: &Db, org_id: &str, user_id: &str) -> bool {
 /// Forgets a deleted user's memberships, announcing each. Invitations they sent stay, without
 /// inviter data.
 pub(crate) fn remove_user(db: &mut Db, user_id: &str) {
+    super::org_domains::remove_user(db, user_id);
     let ids: Vec<String> = db
         .organizations
         .memberships
@@ -1795,14 +1810,234 @@ pub(crate) fn user_invitations(
     (page, total)
 }
 
+/// How many members hold the role; with `role_set_key`, only in the organizations on that set.
+pub(crate) fn members_with_role(db: &Db, role_key: &str, role_set_key: Option<&str>) -> usize {
+    db.organizations
+        .memberships
+        .values()
+        .filter(|m| m.role == role_key)
+        .filter(|m| {
+            role_set_key.is_none_or(|k| {
+                db.organizations
+                    .orgs
+                    .get(&m.organization_id)
+                    .is_some_and(|o| o.role_set_key.as_deref() == Some(k))
+            })
+        })
+        .count()
+}
+
+/// How many pending invitations name the role.
+pub(crate) fn pending_invitations_with_role(db: &Db, role_key: &str) -> usize {
+    let now = now_ms();
+    db.organizations
+        .invitations
+        .values()
+        .filter(|i| i.role == role_key && i.is_pending(now))
+        .count()
+}
+
+/// The roles members hold in the organizations on a role set.
+pub(crate) fn roles_held_in_set(db: &Db, role_set_key: &str) -> Vec<String> {
+    let mut held: Vec<String> = Vec::new();
+    for m in db.organizations.memberships.values() {
+        let on_set = db
+            .organizations
+            .orgs
+            .get(&m.organization_id)
+            .is_some_and(|o| o.role_set_key.as_deref() == Some(role_set_key));
+        if on_set && !held.contains(&m.role) {
+            held.push(m.role.clone());
+        }
+    }
+    held
+}
+
+/// A role's key changed: memberships and invitations follow it.
+pub(crate) fn rename_role(db: &mut Db, old: &str, new: &str) {
+    let now = now_ms();
+    db.organizations.memberships.update_where(
+        |m| m.role == old,
+        |m| {
+            m.role = new.to_owned();
+            m.updated_at = now;
+        },
+    );
+    db.organizations.invitations.update_where(
+        |i| i.role == old,
+        |i| {
+            i.role = new.to_owned();
+            i.updated_at = now;
+        },
+    );
+}
+
+/// A role set's key changed: the organizations on it follow it.
+pub(crate) fn rename_role_set(db: &mut Db, old: &str, new: &str) {
+    let now = now_ms();
+    db.organizations.orgs.update_where(
+        |o| o.role_set_key.as_deref() == Some(old),
+        |o| {
+            o.role_set_key = Some(new.to_owned());
+            o.updated_at = now;
+        },
+    );
+}
+
+/// In the organizations on the role set `from`, gives members and pending invitations holding
+/// a role of `mapping` its mapped role (announcing each membership changed), then, with `to`,
+/// moves the organizations to that role set.
+pub(crate) fn reassign_roles(
+    db: &mut Db,
+    from: &str,
+    to: Option<&str>,
+    mapping: &BTreeMap<String, String>,
+) {
+    let org_ids: HashSet<String> = db
+        .organizations
+        .orgs
+        .values()
+        .filter(|o| o.role_set_key.as_deref() == Some(from))
+        .map(|o| o.id.clone())
+        .collect();
+    let now = now_ms();
+    let moved: Vec<String> = db
+        .organizations
+        .memberships
+        .values()
+        .filter(|m| org_ids.contains(&m.organization_id) && mapping.contains_key(&m.role))
+        .map(|m| m.id.clone())
+        .collect();
+    for id in moved {
+        let Some(m) = db.organizations.memberships.get_mut(&id) else {
+            continue;
+        };
+        if let Some(role) = mapping.get(&m.role) {
+            m.role = role.clone();
+        }
+        m.updated_at = now;
+        let m = m.clone();
+        if let Some(org) = db.organizations.orgs.get(&m.organization_id).cloned() {
+            let updated = render_membership(db, &org, &m, FULL);
+            db.emit("organizationMembership.updated", &updated);
+        }
+    }
+    db.organizations.invitations.update_where(
+        |i| {
+            org_ids.contains(&i.organization_id)
+                && i.is_pending(now)
+                && mapping.contains_key(&i.role)
+        },
+        |i| {
+            if let Some(role) = mapping.get(&i.role) {
+                i.role = role.clone();
+            }
+            i.updated_at = now;
+        },
+    );
+    if let Some(to) = to {
+        db.organizations.orgs.update_where(
+            |o| org_ids.contains(&o.id),
+            |o| {
+                o.role_set_key = Some(to.to_owned());
+                o.updated_at = now;
+            },
+        );
+    }
+}
+
+/// The pending invitations a verified domain sent.
+pub(crate) fn pending_domain_invitations(db: &Db, domain_id: &str) -> usize {
+    let now = now_ms();
+    db.organizations
+        .invitations
+        .values()
+        .filter(|i| i.domain_id.as_deref() == Some(domain_id) && i.is_pending(now))
+        .count()
+}
+
+/// Invites `email` to the organization on behalf of one of its verified domains, with the
+/// organization's default role, unless the address already has a pending invitation there or
+/// this domain already invited it once. Returns whether it invited.
+pub(crate) fn invite_through_domain(
+    db: &mut Db,
+    org_id: &str,
+    domain_id: &str,
+    email: &str,
+) -> bool {
+    let now = now_ms();
+    let lower = email.to_lowercase();
+    let Some(org) = db.organizations.orgs.get(org_id).cloned() else {
+        return false;
+    };
+    let known = db.organizations.invitations.values().any(|i| {
+        i.organization_id == org_id
+            && i.email_address.to_lowercase() == lower
+            && (i.is_pending(now) || i.domain_id.as_deref() == Some(domain_id))
+    });
+    if known {
+        return false;
+    }
+    let inv = InvitationRecord {
+        id: new_id("orginv"),
+        organization_id: org_id.to_owned(),
+        email_address: email.to_owned(),
+        role: org_roles::default_role_key(db, &org),
+        inviter_id: None,
+        status: OrganizationInvitationStatus::Pending,
+        public_metadata: Metadata::new(),
+        private_metadata: Metadata::new(),
+        url: None,
+        expires_at: now + DEFAULT_INVITATION_DAYS * DAY_MS,
+        user_id: None,
+        domain_id: Some(domain_id.to_owned()),
+        created_at: now,
+        updated_at: now,
+    };
+    db.organizations
+        .invitations
+        .insert(inv.id.clone(), inv.clone());
+    let rendered = render_invitation(db, &inv, false, now);
+    db.emit("organizationInvitation.created", &rendered);
+    true
+}
+
+/// An organization's public data, as domains and invitations show it.
+pub(crate) fn public_organization_data(
+    db: &Db,
+    org_id: &str,
+) -> Option<OrganizationInvitationPublicOrganizationData> {
+    db.organizations
+        .orgs
+        .get(org_id)
+        .map(|o| OrganizationInvitationPublicOrganizationData {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            slug: o.slug.clone(),
+            image_url: o.image_url.clone(),
+            has_image: o.has_image,
+        })
+}
+
+/// Whether an organization with this id exists.
+pub(crate) fn org_exists(db: &Db, org_id: &str) -> bool {
+    db.organizations.orgs.contains_key(org_id)
+}
+
 /// The v2 `o` claim of a session whose active organization is `org_id`: `id`, `slg`, `rol`
-/// (the role without `org:`), and the custom permissions as `per`/`fpm`.
+/// (the role without `org:`), and the role's custom permissions as `per`/`fpm`; with it, the
+/// `fea` claim that names the features `fpm`'s masks belong to (`o:posts,o:billing`), `None`
+/// when the role has no custom permission.
 ///
 /// System permissions (`org:sys_*`) never go into session tokens: Clerk keeps them out to keep
 /// tokens small. With only those (as with both default roles), `per` and `fpm` are left out
 /// rather than sent empty: Clerk's parsers read a missing list and an empty one alike, and an
 /// empty `fpm` is not a list of numbers a strict parser would accept.
-pub(crate) fn session_org_claim(db: &Db, org_id: &str, user_id: &str) -> Option<Value> {
+pub(crate) fn session_org_claim(
+    db: &Db,
+    org_id: &str,
+    user_id: &str,
+) -> Option<(Value, Option<String>)> {
     let org = db.organizations.orgs.get(org_id)?;
     let m = membership_of(db, org_id, user_id)?;
     let mut claim = json!({
@@ -1810,19 +2045,37 @@ pub(crate) fn session_org_claim(db: &Db, org_id: &str, user_id: &str) -> Option<
         "slg": org.slug,
         "rol": m.role.strip_prefix("org:").unwrap_or(&m.role),
     });
-    let permissions = role(&m.role).map_or(&[][..], |r| r.permissions);
-    if let Some((per, fpm)) = encode_permissions(permissions) {
-        claim["per"] = json!(per);
-        claim["fpm"] = json!(fpm);
-    }
-    Some(claim)
+    let permissions = org_roles::role_permissions(db, &m.role);
+    let permissions: Vec<&str> = permissions.iter().map(String::as_str).collect();
+    let fea = encode_permissions(&permissions).map(|encoded| {
+        claim["per"] = json!(encoded.per);
+        claim["fpm"] = json!(encoded.fpm);
+        encoded
+            .features
+            .iter()
+            .map(|f| format!("o:{f}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    });
+    Some((claim, fea))
+}
+
+/// Custom permissions as a session token carries them.
+#[derive(Debug, PartialEq)]
+struct EncodedPermissions {
+    /// Each permission name once, in order of first use.
+    per: String,
+    /// One decimal bitmask per feature, in `features` order.
+    fpm: String,
+    /// The features, in order of first use.
+    features: Vec<String>,
 }
 
 /// Custom permissions `org:<feature>:<name>` as the v2 claim carries them: `per` lists each
 /// name once, in order of first use; `fpm` has one decimal bitmask per feature (in order of
 /// first use, as the token's `fea` lists them), bit i set when the role holds `per`'s i-th name
 /// for that feature. `None` when there are no custom permissions.
-fn encode_permissions(permissions: &[&str]) -> Option<(String, String)> {
+fn encode_permissions(permissions: &[&str]) -> Option<EncodedPermissions> {
     let custom: Vec<(&str, &str)> = permissions
         .iter()
         .filter_map(|p| p.strip_prefix("org:")?.split_once(':'))
@@ -1854,7 +2107,11 @@ fn encode_permissions(permissions: &[&str]) -> Option<(String, String)> {
             mask.to_string()
         })
         .collect();
-    Some((names.join(","), masks.join(",")))
+    Some(EncodedPermissions {
+        per: names.join(","),
+        fpm: masks.join(","),
+        features: features.iter().map(|f| (*f).to_owned()).collect(),
+    })
 }
 
 #[cfg(test)]
@@ -1900,6 +2157,7 @@ mod tests {
             url: None,
             expires_at: 1_000,
             user_id: None,
+            domain_id: None,
             created_at: 0,
             updated_at: 0,
         };
@@ -1911,13 +2169,15 @@ mod tests {
 
     #[test]
     fn system_permissions_stay_out_of_the_claim() {
-        assert_eq!(encode_permissions(ROLES[0].permissions), None);
-        assert_eq!(encode_permissions(ROLES[1].permissions), None);
+        assert_eq!(
+            encode_permissions(&["org:sys_memberships:read", "org:sys_profile:manage"]),
+            None
+        );
     }
 
     #[test]
     fn custom_permissions_encode_per_feature() {
-        let (per, fpm) = encode_permissions(&[
+        let EncodedPermissions { per, fpm, features } = encode_permissions(&[
             "org:sys_memberships:read",
             "org:posts:read",
             "org:posts:write",
@@ -1928,5 +2188,6 @@ mod tests {
         assert_eq!(per, "read,write,manage");
         // posts: read (bit 0) + write (bit 1) = 3; billing: read (bit 0) + manage (bit 2) = 5.
         assert_eq!(fpm, "3,5");
+        assert_eq!(features, ["posts", "billing"]);
     }
 }

@@ -77,9 +77,13 @@ pub(crate) fn session_token_claims(
         claims.insert("act".into(), json!(actor));
     }
     if let Some(org) = &session.last_active_organization_id
-        && let Some(o) = super::organizations::session_org_claim(db, org, &session.user_id)
+        && let Some((o, fea)) = super::organizations::session_org_claim(db, org, &session.user_id)
     {
         claims.insert("o".into(), o);
+        // `fpm`'s masks are read against the organization features `fea` lists.
+        if let Some(fea) = fea {
+            claims.insert("fea".into(), json!(fea));
+        }
     }
     Ok(claims)
 }

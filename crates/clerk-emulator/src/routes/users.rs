@@ -599,6 +599,7 @@ pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -
         let user = record.user.clone();
         db.users.insert(user.id.clone(), record);
         db.emit("user.created", &user);
+        super::org_domains::enroll_user(&mut db, &user.id);
         user
     };
     Ok(user)

@@ -49,3 +49,60 @@ pub struct Role {
     /// Last update (Unix ms).
     pub updated_at: i64,
 }
+
+/// One role as a role set lists it (spec schema `RoleSetItem`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleSetItem {
+    /// Always `role_set_item`.
+    pub object: String,
+    /// The role's id (`role_...`).
+    pub id: String,
+    /// The role's display name.
+    pub name: String,
+    /// The role's key (`org:admin`).
+    pub key: String,
+    /// What the role is for.
+    pub description: Option<String>,
+    /// How many members hold the role in the organizations that use the set.
+    #[serde(default)]
+    pub members_count: Option<i64>,
+    /// Whether any member holds the role in the organizations that use the set.
+    #[serde(default)]
+    pub has_members: Option<bool>,
+    /// The role's creation (Unix ms).
+    pub created_at: i64,
+    /// The role's last update (Unix ms).
+    pub updated_at: i64,
+}
+
+/// The roles an organization may hand out, with its default and creator roles (spec schema
+/// `RoleSet`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleSet {
+    /// Always `role_set`.
+    pub object: String,
+    /// The role set's id.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// Its key (`role_set:default`), as organizations name it.
+    pub key: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// The roles in the set.
+    pub roles: Vec<RoleSetItem>,
+    /// The role new members get.
+    pub default_role: Option<RoleSetItem>,
+    /// The role an organization's creator gets.
+    pub creator_role: Option<RoleSetItem>,
+    /// `initial` (given to new organizations) or `custom`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A migration in progress; migrations here finish within the request, so always `None`.
+    #[serde(default)]
+    pub role_set_migration: Option<serde_json::Value>,
+    /// Creation (Unix ms).
+    pub created_at: i64,
+    /// Last update (Unix ms).
+    pub updated_at: i64,
+}
