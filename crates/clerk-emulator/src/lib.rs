@@ -22,6 +22,7 @@
 //! The emulator stops when the [`Emulator`] is dropped (or at [`Emulator::shutdown`]).
 
 mod catalog;
+mod domain;
 mod error;
 mod ids;
 mod journal;

@@ -19,7 +19,7 @@ use axum::routing::{delete, get};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::users::{valid_email, valid_phone, valid_web3};
+use crate::domain::validate::{valid_email, valid_phone, valid_web3};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
 use crate::server::{JsonBody, Query, Shared, json};
@@ -235,7 +235,7 @@ async fn list_allowlist(
 ) -> ApiResult<Response> {
     let db = state.read();
     let all = &db.access_lists.allowlist;
-    Ok(super::list_page(
+    Ok(crate::domain::paging::list_page(
         all.values().rev(),
         params.limit,
         params.offset,

@@ -20,7 +20,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::access_lists::check_identifiers;
-use super::users::{admin_verified, details, mutate, refresh_mfa, valid_email, valid_phone};
+use super::users::{admin_verified, details, mutate, refresh_mfa};
+use crate::domain::validate::{valid_email, valid_phone};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
 use crate::server::{JsonBody, Shared, json};

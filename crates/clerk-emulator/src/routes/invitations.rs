@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::users::{check_metadata, valid_email};
+use crate::domain::validate::{check_metadata, valid_email};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, random_base62};
 use crate::server::{JSON_BODY_LIMIT, JsonBody, Query, Shared, json, parse_json_body};
@@ -359,7 +359,7 @@ async fn list(
         .then_with(|| a.id.cmp(&b.id));
         if desc { by.reverse() } else { by }
     });
-    Ok(super::list_page(
+    Ok(crate::domain::paging::list_page(
         all.into_iter(),
         params.limit,
         params.offset,

@@ -92,7 +92,7 @@ async fn list(
 ) -> ApiResult<Response> {
     let db = state.read();
     let all = &db.jwt_templates.templates;
-    Ok(super::list_page(
+    Ok(crate::domain::paging::list_page(
         all.values().rev(),
         params.limit,
         params.offset,

@@ -27,8 +27,8 @@ use axum::routing::{get, patch, post, put};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::users::{check_metadata, valid_email};
-use super::{deep_merge, parse_rfc3339_ms};
+use crate::domain::paging::page_limit;
+use crate::domain::validate::{check_metadata, deep_merge, parse_rfc3339_ms, valid_email};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, random_base62};
 use crate::server::{JsonBody, Query, Shared, UPLOAD_BODY_LIMIT, json, parse_json_body};
@@ -339,7 +339,7 @@ pub(crate) fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usiz
             "offset must be greater than or equal to 0.",
         ));
     }
-    Ok((super::users::page_limit(limit), offset as usize))
+    Ok((page_limit(limit), offset as usize))
 }
 
 /// `None` sorts after every value ascending, before them descending.

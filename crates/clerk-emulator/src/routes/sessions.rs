@@ -342,7 +342,7 @@ async fn list(
                 .is_none_or(|st| s.status.as_str() == st)
         })
         .collect();
-    Ok(super::list_page(
+    Ok(crate::domain::paging::list_page(
         matching.into_iter(),
         params.limit,
         params.offset,
@@ -694,7 +694,7 @@ async fn list_clients(
         .rev()
         .map(|c| client_with_sessions(&db, c))
         .collect();
-    Ok(super::list_page(
+    Ok(crate::domain::paging::list_page(
         clients.into_iter(),
         params.limit,
         params.offset,

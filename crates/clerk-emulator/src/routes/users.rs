@@ -15,7 +15,11 @@ use axum::routing::{delete, get, patch, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{deep_merge, metadata_size_ok, parse_rfc3339_ms, sessions};
+use super::sessions;
+use crate::domain::paging::page_limit;
+use crate::domain::validate::{
+    check_metadata, deep_merge, parse_rfc3339_ms, valid_email, valid_phone, valid_web3,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, now_secs};
 use crate::server::{JsonBody, Query, Shared, UPLOAD_BODY_LIMIT, json};
@@ -27,7 +31,6 @@ use crate::totp;
 const BCRYPT_COST: u32 = 4;
 /// Verification attempts before a lockout, as instances created since 2026-07 default to.
 const LOCKOUT_ATTEMPTS: i64 = 10;
-const METADATA_LIMIT: usize = 8 * 1024;
 /// Passwords refused as breached (a stand-in for Clerk's breach database).
 const BREACHED: &[&str] = &[
     "password",
@@ -115,30 +118,6 @@ pub(crate) fn router() -> Router<Shared> {
 
 // ---- validation ------------------------------------------------------------------------------
 
-pub(crate) fn valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && local.len() <= 64
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && !domain.contains('@')
-}
-
-pub(crate) fn valid_phone(s: &str) -> bool {
-    s.strip_prefix('+').is_some_and(|d| {
-        (7..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0')
-    })
-}
-
-pub(crate) fn valid_web3(s: &str) -> bool {
-    s.strip_prefix("0x")
-        .is_some_and(|h| h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 fn valid_username(s: &str) -> bool {
     (4..=64).contains(&s.chars().count())
         && s.chars()
@@ -213,22 +192,6 @@ fn import_digest(digest: &str, hasher: Option<&PasswordHasher>) -> ApiResult<Str
             ),
         )),
     }
-}
-
-pub(crate) fn check_metadata(name: &str, value: &Metadata) -> ApiResult<()> {
-    if metadata_size_ok(value, METADATA_LIMIT) {
-        return Ok(());
-    }
-    let text = format!(
-        "The given {name} exceeds the maximum allowed size of {METADATA_LIMIT} bytes (8 KB)."
-    );
-    Err(ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "form_param_exceeds_allowed_size",
-        &text,
-        text.clone(),
-    )
-    .param(name))
 }
 
 fn check_totp_secret(secret: &str) -> ApiResult<()> {
@@ -955,14 +918,6 @@ fn ordered_page<'a>(
     }
     keyed.sort_by(cmp);
     keyed.into_iter().skip(offset).map(|(_, u)| u).collect()
-}
-
-/// The page size Clerk uses: 1..=500 as asked, anything else silently 10.
-pub(crate) fn page_limit(limit: Option<i64>) -> usize {
-    match limit {
-        Some(l) if (1..=500).contains(&l) => l as usize,
-        _ => 10,
-    }
 }
 
 async fn list(

@@ -219,7 +219,7 @@ async fn list(
             "offset must be greater than or equal to 0.",
         ));
     }
-    let limit = crate::routes::users::page_limit(params.limit);
+    let limit = crate::domain::paging::page_limit(params.limit);
     let db = state.read();
     let needle = params.query.as_deref().map(str::to_lowercase);
     let mut found: Vec<&MachineRow> = db

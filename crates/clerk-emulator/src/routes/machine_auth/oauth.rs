@@ -262,7 +262,7 @@ async fn list(
             "offset must be greater than or equal to 0.",
         ));
     }
-    let limit = crate::routes::users::page_limit(params.limit);
+    let limit = crate::domain::paging::page_limit(params.limit);
     let needle = params.name_query.as_deref().map(str::to_lowercase);
     let db = state.read();
     let mut found: Vec<&OAuthApplicationRow> = db
