@@ -2,8 +2,20 @@
 //!
 //! Everything lives in one [`Db`] behind one `RwLock`: a write checks uniqueness and applies
 //! under the same lock, so concurrent requests never produce duplicate identifiers or lose a
-//! write. Records keep the SDK's own models (what the API serves) beside private data (password
-//! hashes, TOTP secrets) that is never served.
+//! write. Records keep the emulator's wire types (what the API serves) beside private data
+//! (password hashes, TOTP secrets, codes, secret keys) that is never served. What each group
+//! stores is in a submodule of its own; nothing here depends on the routes.
+
+pub(crate) mod access_lists;
+pub(crate) mod invitations;
+pub(crate) mod jwt_templates;
+pub(crate) mod machine_auth;
+pub(crate) mod mailbox;
+pub(crate) mod org_domains;
+pub(crate) mod org_roles;
+pub(crate) mod organizations;
+pub(crate) mod tickets;
+pub(crate) mod verifications;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -167,25 +179,25 @@ pub(crate) struct Db {
     #[serde(default)]
     pub(crate) images: Table<Image>,
     #[serde(default)]
-    pub(crate) organizations: crate::routes::organizations::OrgData,
+    pub(crate) organizations: organizations::OrgData,
     #[serde(default)]
-    pub(crate) jwt_templates: crate::routes::jwt_templates::TemplateData,
+    pub(crate) jwt_templates: jwt_templates::TemplateData,
     #[serde(default)]
-    pub(crate) invitations: crate::routes::invitations::InvitationData,
+    pub(crate) invitations: invitations::InvitationData,
     #[serde(default)]
-    pub(crate) access_lists: crate::routes::access_lists::AccessListData,
+    pub(crate) access_lists: access_lists::AccessListData,
     #[serde(default)]
-    pub(crate) mailbox: crate::routes::mailbox::MailboxData,
+    pub(crate) mailbox: mailbox::MailboxData,
     #[serde(default)]
-    pub(crate) verifications: crate::routes::verifications::VerificationData,
+    pub(crate) verifications: verifications::VerificationData,
     #[serde(default)]
-    pub(crate) tickets: crate::routes::tickets::TicketData,
+    pub(crate) tickets: tickets::TicketData,
     #[serde(default)]
-    pub(crate) machine_auth: crate::routes::machine_auth::MachineAuthData,
+    pub(crate) machine_auth: machine_auth::MachineAuthData,
     #[serde(default)]
-    pub(crate) org_roles: crate::routes::org_roles::RoleData,
+    pub(crate) org_roles: org_roles::RoleData,
     #[serde(default)]
-    pub(crate) org_domains: crate::routes::org_domains::DomainData,
+    pub(crate) org_domains: org_domains::DomainData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]

@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::domain::validate::{valid_email, valid_phone, valid_web3};
@@ -24,25 +24,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
 use crate::server::{JsonBody, Query, Shared, json};
 use crate::store::{Db, Ident};
-
-/// The lists as stored, by id (ids sort in creation order).
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct AccessListData {
-    #[serde(default)]
-    allowlist: crate::table::Table<AllowlistIdentifier>,
-    #[serde(default)]
-    blocklist: crate::table::Table<BlocklistIdentifier>,
-}
-
-impl AccessListData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 2] {
-        [
-            ("allowlist_identifiers", &mut self.allowlist),
-            ("blocklist_identifiers", &mut self.blocklist),
-        ]
-    }
-}
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::domain::validate::{check_metadata, valid_email};
@@ -28,20 +28,6 @@ const DAY_MS: i64 = 86_400_000;
 /// The most invitations `POST /v1/invitations/bulk` takes.
 const BULK_MAX: usize = 10;
 const TEMPLATE_SLUGS: &[&str] = &["invitation", "waitlist_invitation"];
-
-/// Invitations as stored, by id (ids sort in creation order).
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct InvitationData {
-    #[serde(default)]
-    invitations: crate::table::Table<Invitation>,
-}
-
-impl InvitationData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 1] {
-        [("invitations", &mut self.invitations)]
-    }
-}
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()

@@ -6,13 +6,14 @@
 //! interpolated as text, an unknown shortcode is `null`, and `{{a || b || 'x'}}` is the first
 //! operand that is neither `null` nor `false`, else the last one.
 
+use crate::store::jwt_templates::*;
 use crate::wire::{DeletedObject, Patch, Session, User};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
@@ -36,35 +37,6 @@ const SIGNING_ALGORITHM: &str = "RS256";
 const RESERVED_CLAIMS: &[&str] = &[
     "azp", "exp", "fea", "fva", "iat", "iss", "jti", "nbf", "pla", "sid", "sts", "sub", "v",
 ];
-
-/// JWT templates as stored, by id (ids sort in creation order).
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct TemplateData {
-    #[serde(default)]
-    templates: crate::table::Table<JwtTemplate>,
-}
-
-impl TemplateData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 1] {
-        [("jwt_templates", &mut self.templates)]
-    }
-}
-
-/// A JWT template as served (spec schema `JWTTemplate`) and stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct JwtTemplate {
-    object: String,
-    id: String,
-    name: String,
-    claims: Map<String, Value>,
-    lifetime: i64,
-    allowed_clock_skew: i64,
-    custom_signing_key: bool,
-    signing_algorithm: String,
-    created_at: i64,
-    updated_at: i64,
-}
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()

@@ -11,51 +11,17 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::ApiResult;
 use crate::ids::{new_id, now_ms};
 use crate::server::{Query, Shared, json};
 use crate::store::Db;
-use crate::table::Table;
 use crate::wire::{Email, Message, Metadata, SmsMessage};
 
 /// The sender's local part and number the emulator signs messages with.
 const FROM_EMAIL_NAME: &str = "notifications";
 const FROM_PHONE_NUMBER: &str = "+15555550100";
-
-/// The messages as stored, by id.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct MailboxData {
-    #[serde(default)]
-    emails: Table<Email>,
-    #[serde(default)]
-    sms_messages: Table<SmsMessage>,
-}
-
-impl MailboxData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 2] {
-        [
-            ("emails", &mut self.emails),
-            ("sms_messages", &mut self.sms_messages),
-        ]
-    }
-
-    /// Every message, oldest first.
-    pub(crate) fn all(&self) -> Vec<Message> {
-        let mut all: Vec<Message> = self
-            .emails
-            .values()
-            .cloned()
-            .map(Message::Email)
-            .chain(self.sms_messages.values().cloned().map(Message::Sms))
-            .collect();
-        // Ids sort in creation order within a kind; between kinds the time decides.
-        all.sort_by(|a, b| (a.created_at(), a.id()).cmp(&(b.created_at(), b.id())));
-        all
-    }
-}
 
 /// Who an email goes to, and the user and address it belongs to when there are.
 pub(crate) struct Recipient<'a> {

@@ -12,12 +12,13 @@
 //! Suggestions have no Backend API of their own; they show in the domain's
 //! `total_pending_suggestions` until the user joins the organization.
 
+use crate::store::org_domains::*;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, patch, post};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::organizations as orgs;
@@ -25,7 +26,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
 use crate::server::{JsonBody, Query, Shared, json};
 use crate::store::Db;
-use crate::table::{Journaled, Table};
 use crate::wire::{
     DeletedObject, OrganizationDomain, OrganizationDomainEnrollmentMode as Mode,
     OrganizationDomainVerification, OrganizationDomainVerificationStatus as VStatus,
@@ -51,51 +51,6 @@ const COMMON_PROVIDERS: &[&str] = &[
 ];
 
 // ---- storage ---------------------------------------------------------------------------------
-
-/// Domains and the suggestions they made, each by id.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct DomainData {
-    #[serde(default)]
-    domains: Table<DomainRecord>,
-    #[serde(default)]
-    suggestions: Table<SuggestionRecord>,
-}
-
-impl DomainData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn Journaled); 2] {
-        [
-            ("organization_domains", &mut self.domains),
-            ("organization_suggestions", &mut self.suggestions),
-        ]
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct DomainRecord {
-    id: String,
-    organization_id: String,
-    /// Lowercase.
-    name: String,
-    enrollment_mode: Mode,
-    /// Affiliation verified (by the admin, through this API).
-    verified: bool,
-    /// When ownership was verified.
-    #[serde(default)]
-    ownership_verified_at: Option<i64>,
-    created_at: i64,
-    updated_at: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct SuggestionRecord {
-    id: String,
-    domain_id: String,
-    organization_id: String,
-    user_id: String,
-    email_address: String,
-    created_at: i64,
-}
 
 // ---- errors ----------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@
 //! What memberships, invitations and session tokens read from here goes through the
 //! `pub(crate)` functions at the end.
 
+use crate::store::org_roles::*;
 use std::collections::BTreeMap;
 
 use axum::Router;
@@ -26,7 +27,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
 use crate::server::{JsonBody, Query, Shared, json};
 use crate::store::Db;
-use crate::table::{Journaled, Table};
 use crate::wire::{DeletedObject, Organization, Permission, Role, RoleSet, RoleSetItem};
 
 /// The key of the role an organization's creator gets, unless its role set names another.
@@ -83,60 +83,6 @@ const MANAGE_MEMBERS: &str = "org:sys_memberships:manage";
 const MAX_ROLES_PER_CALL: usize = 10;
 
 // ---- storage ---------------------------------------------------------------------------------
-
-/// Permissions, roles, role sets and the instance's role settings, each by id.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct RoleData {
-    #[serde(default)]
-    permissions: Table<Permission>,
-    #[serde(default)]
-    roles: Table<RoleRecord>,
-    #[serde(default)]
-    role_sets: Table<RoleSetRecord>,
-    /// `creator_role` and `domains_default_role`, each the id of a role.
-    #[serde(default)]
-    settings: Table<String>,
-}
-
-impl RoleData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn Journaled); 4] {
-        [
-            ("organization_permissions", &mut self.permissions),
-            ("organization_roles", &mut self.roles),
-            ("role_sets", &mut self.role_sets),
-            ("organization_role_settings", &mut self.settings),
-        ]
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct RoleRecord {
-    id: String,
-    pub(crate) key: String,
-    pub(crate) name: String,
-    description: Option<String>,
-    /// Permission ids, in the order they were granted.
-    permissions: Vec<String>,
-    created_at: i64,
-    updated_at: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct RoleSetRecord {
-    id: String,
-    key: String,
-    name: String,
-    description: Option<String>,
-    /// `initial` or `custom`.
-    kind: String,
-    /// Role ids, in the order they were added.
-    roles: Vec<String>,
-    default_role: String,
-    creator_role: String,
-    created_at: i64,
-    updated_at: i64,
-}
 
 const CREATOR_SETTING: &str = "creator_role";
 const DEFAULT_SETTING: &str = "domains_default_role";

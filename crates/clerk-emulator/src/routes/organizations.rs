@@ -7,6 +7,7 @@
 //! an invited address accepts that organization's pending invitations to it: the invitation's
 //! metadata moves to the membership and `organizationInvitation.accepted` is sent.
 
+use crate::store::organizations::*;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
@@ -45,66 +46,6 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 use super::org_roles::{self, is_admin_role};
 
 // ---- storage ---------------------------------------------------------------------------------
-
-/// Organizations, memberships and organization invitations as stored, each by id (ids sort in
-/// creation order).
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct OrgData {
-    /// Organizations as served, without the counts (computed when asked for).
-    #[serde(default)]
-    orgs: crate::table::Table<Organization>,
-    #[serde(default)]
-    memberships: crate::table::Table<MembershipRecord>,
-    #[serde(default)]
-    invitations: crate::table::Table<InvitationRecord>,
-}
-
-impl OrgData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 3] {
-        [
-            ("organizations", &mut self.orgs),
-            ("organization_memberships", &mut self.memberships),
-            ("organization_invitations", &mut self.invitations),
-        ]
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct MembershipRecord {
-    id: String,
-    organization_id: String,
-    user_id: String,
-    role: String,
-    public_metadata: Metadata,
-    private_metadata: Metadata,
-    created_at: i64,
-    updated_at: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct InvitationRecord {
-    id: String,
-    organization_id: String,
-    email_address: String,
-    role: String,
-    inviter_id: Option<String>,
-    /// As last set; a pending invitation past `expires_at` reads as expired.
-    status: OrganizationInvitationStatus,
-    public_metadata: Metadata,
-    private_metadata: Metadata,
-    url: Option<String>,
-    expires_at: i64,
-    /// The user who accepted it.
-    #[serde(default)]
-    user_id: Option<String>,
-    /// The verified domain that sent it, for invitations Clerk makes itself (see
-    /// `org_domains.rs`); those take no seat and stay out of the organization's own lists.
-    #[serde(default)]
-    domain_id: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-}
 
 impl InvitationRecord {
     fn status_at(&self, now: i64) -> OrganizationInvitationStatus {

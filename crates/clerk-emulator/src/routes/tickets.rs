@@ -13,19 +13,19 @@
 //! (the spec declares no 404 there); expired or used tickets are refused at accept with 400
 //! `ticket_expired` / `ticket_invalid`.
 
+use crate::store::tickets::*;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::sessions::{NewSession, start_session};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, now_secs, random_base62};
 use crate::server::{JsonBody, Shared, json};
 use crate::store::Db;
-use crate::table::Table;
 use crate::wire::{ActorToken, Metadata, Session, SignInToken, TestingToken, TicketStatus};
 
 /// Sign-in tokens last 30 days unless asked otherwise (the spec's default).
@@ -36,41 +36,6 @@ const ACTOR_TOKEN_LIFETIME_SECS: i64 = 3600;
 const ACTOR_SESSION_SECS: i64 = 1800;
 /// Testing tokens last an hour (as the spec's example has it).
 const TESTING_TOKEN_LIFETIME_SECS: i64 = 3600;
-
-/// A ticket as stored: the object served, its secret and its limits.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Ticket<T> {
-    object: T,
-    ticket: String,
-    expire_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    organization_id: Option<String>,
-    /// For actor tokens: how long the session lasts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    session_secs: Option<i64>,
-}
-
-/// The tickets as stored, by id.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct TicketData {
-    #[serde(default)]
-    sign_in_tokens: Table<Ticket<SignInToken>>,
-    #[serde(default)]
-    actor_tokens: Table<Ticket<ActorToken>>,
-    #[serde(default)]
-    testing_tokens: Table<TestingToken>,
-}
-
-impl TicketData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 3] {
-        [
-            ("sign_in_tokens", &mut self.sign_in_tokens),
-            ("actor_tokens", &mut self.actor_tokens),
-            ("testing_tokens", &mut self.testing_tokens),
-        ]
-    }
-}
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()

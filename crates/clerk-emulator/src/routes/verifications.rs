@@ -10,12 +10,13 @@
 //! Frontend API names those situations; a verification id that is not the address's current one
 //! is 404.
 
+use crate::store::verifications::*;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::identifications::{confirm_by_code, owner_of};
@@ -23,7 +24,6 @@ use super::mailbox::{Recipient, send_email, send_sms};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
 use crate::server::{JsonBody, Shared, json};
-use crate::table::Table;
 use crate::wire::{
     CodeVerification, Metadata, Verification, VerificationDetails, VerificationStatus,
     VerificationStrategy,
@@ -33,28 +33,6 @@ use crate::wire::{
 const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;
 /// Wrong codes before the verification fails.
 const MAX_ATTEMPTS: i64 = 5;
-
-/// A verification in progress, with its code.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct PendingCode {
-    verification: CodeVerification,
-    identification_id: String,
-    code: String,
-}
-
-/// The verifications as stored, by id.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct VerificationData {
-    #[serde(default)]
-    codes: Table<PendingCode>,
-}
-
-impl VerificationData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 1] {
-        [("code_verifications", &mut self.codes)]
-    }
-}
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()

@@ -1,6 +1,7 @@
 //! API keys (`/v1/api_keys`): long-lived `ak_...` secrets a user, organization or machine hands
 //! to a program, with scopes, custom claims, an optional expiration and revocation.
 
+use crate::store::machine_auth::*;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -18,27 +19,6 @@ use crate::ids::now_ms;
 use crate::server::{Query, Shared, json};
 use crate::store::Db;
 use crate::wire::Patch;
-
-/// An API key as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct ApiKeyRow {
-    pub(crate) id: String,
-    #[serde(rename = "type")]
-    pub(crate) kind: String,
-    pub(crate) subject: String,
-    pub(crate) name: String,
-    pub(crate) description: Option<String>,
-    pub(crate) claims: Option<Value>,
-    pub(crate) scopes: Vec<String>,
-    pub(crate) secret: String,
-    pub(crate) revoked: bool,
-    pub(crate) revocation_reason: Option<String>,
-    pub(crate) expiration: Option<i64>,
-    pub(crate) created_by: Option<String>,
-    pub(crate) last_used_at: Option<i64>,
-    pub(crate) created_at: i64,
-    pub(crate) updated_at: i64,
-}
 
 /// The spec's API key object; `secret` only in the create answer.
 #[derive(Debug, Serialize)]

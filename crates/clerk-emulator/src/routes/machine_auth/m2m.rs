@@ -2,6 +2,7 @@
 //! it is scoped to, opaque (`mt_...`, stored, listable, revocable) or JWTs signed with the
 //! instance's key (stateless, verifiable against the JWKS).
 
+use crate::store::machine_auth::*;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -26,22 +27,6 @@ pub(crate) const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
 /// Claims a JWT-format token carries whatever the custom claims say (the emulator's choice of
 /// claims, **unverified** beyond `sub` being the machine and `jti` the token id).
 const STRUCTURAL_CLAIMS: &[&str] = &["iss", "sub", "exp", "iat", "nbf", "jti", "scopes"];
-
-/// An opaque M2M token as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct M2mTokenRow {
-    pub(crate) id: String,
-    pub(crate) subject: String,
-    pub(crate) claims: Option<Value>,
-    pub(crate) scopes: Vec<String>,
-    pub(crate) token: String,
-    pub(crate) revoked: bool,
-    pub(crate) revocation_reason: Option<String>,
-    pub(crate) expiration: Option<i64>,
-    pub(crate) last_used_at: Option<i64>,
-    pub(crate) created_at: i64,
-    pub(crate) updated_at: i64,
-}
 
 /// The spec's M2M token object; `token` only in the create answer.
 #[derive(Debug, Serialize)]

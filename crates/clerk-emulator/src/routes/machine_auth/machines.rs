@@ -1,6 +1,7 @@
 //! Machines (`/v1/machines`): named services with a secret key, a default M2M token lifetime,
 //! and scopes naming the machines each may send tokens to.
 
+use crate::store::machine_auth::*;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -23,29 +24,6 @@ const TOKEN_TTL_RANGE: std::ops::RangeInclusive<i64> = 1..=315_360_000;
 const MAX_SCOPED_MACHINES: usize = 150;
 /// The longest grace period of a rotated secret key (SPEC RotateMachineSecretKey).
 const MAX_PREVIOUS_TOKEN_TTL: i64 = 28_800;
-
-/// A machine as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct MachineRow {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) default_token_ttl: i64,
-    /// The machines this one may send tokens to, in the order the scopes were made.
-    pub(crate) scopes: Vec<ScopeRow>,
-    pub(crate) secret_key: String,
-    /// The secret key before the last rotation, and until when (Unix ms) it still works.
-    #[serde(default)]
-    pub(crate) previous_secret_key: Option<(String, i64)>,
-    pub(crate) created_at: i64,
-    pub(crate) updated_at: i64,
-}
-
-/// A scope: the machine it lets this one reach, and when it was made.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct ScopeRow {
-    pub(crate) to_machine_id: String,
-    pub(crate) created_at: i64,
-}
 
 impl MachineRow {
     /// Whether `secret` authenticates this machine at `now`.

@@ -16,13 +16,11 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ApiResult};
 use crate::ids::now_ms;
 use crate::server::{JSON_BODY_LIMIT, Shared};
 use crate::store::Db;
-use crate::table::{Journaled, Table};
 
 mod api_keys;
 mod emulator;
@@ -31,34 +29,6 @@ mod machines;
 mod oauth;
 
 pub use emulator::{MintOAuthToken, OAuthAccessToken};
-
-/// Every machine-auth table, stored together under `Db::machine_auth`.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct MachineAuthData {
-    #[serde(default)]
-    machines: Table<machines::MachineRow>,
-    #[serde(default)]
-    m2m_tokens: Table<m2m::M2mTokenRow>,
-    #[serde(default)]
-    api_keys: Table<api_keys::ApiKeyRow>,
-    #[serde(default)]
-    oauth_applications: Table<oauth::OAuthApplicationRow>,
-    #[serde(default)]
-    oauth_access_tokens: Table<oauth::OAuthAccessTokenRow>,
-}
-
-impl MachineAuthData {
-    /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn Journaled); 5] {
-        [
-            ("machines", &mut self.machines),
-            ("m2m_tokens", &mut self.m2m_tokens),
-            ("api_keys", &mut self.api_keys),
-            ("oauth_applications", &mut self.oauth_applications),
-            ("oauth_access_tokens", &mut self.oauth_access_tokens),
-        ]
-    }
-}
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()

@@ -5,6 +5,7 @@
 //! its own endpoint `POST /emulator/oauth_applications/{id}/access_tokens` (and
 //! `Emulator::oauth_access_token`), as if the user had consented.
 
+use crate::store::machine_auth::*;
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -26,42 +27,6 @@ const DEFAULT_SCOPES: &str = "profile email";
 pub(crate) const DEFAULT_ACCESS_TOKEN_TTL_SECS: i64 = 86_400;
 /// The longest `callback_url` and `scopes` (SPEC).
 const MAX_FIELD_LEN: usize = 1024;
-
-/// An OAuth application as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct OAuthApplicationRow {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) client_id: String,
-    pub(crate) client_secret: String,
-    pub(crate) client_image_url: Option<String>,
-    /// The uploaded logo in `Db::images`, removed with the application or a new logo.
-    pub(crate) image_id: Option<String>,
-    pub(crate) consent_screen_enabled: bool,
-    pub(crate) pkce_required: bool,
-    pub(crate) public: bool,
-    pub(crate) scopes: String,
-    pub(crate) redirect_uris: Vec<String>,
-    pub(crate) callback_url: String,
-    pub(crate) created_at: i64,
-    pub(crate) updated_at: i64,
-}
-
-/// An access token an application holds for a user, as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct OAuthAccessTokenRow {
-    pub(crate) id: String,
-    pub(crate) token: String,
-    pub(crate) application_id: String,
-    pub(crate) client_id: String,
-    pub(crate) subject: String,
-    pub(crate) scopes: Vec<String>,
-    pub(crate) revoked: bool,
-    pub(crate) revocation_reason: Option<String>,
-    pub(crate) expiration: Option<i64>,
-    pub(crate) created_at: i64,
-    pub(crate) updated_at: i64,
-}
 
 /// The spec's `OAuthApplication` (and `OAuthApplicationWithSecret`).
 #[derive(Serialize)]
