@@ -183,7 +183,7 @@ impl EmulatorBuilder {
             None => None,
         };
         db.reindex();
-        routes::org_roles::seed(&mut db);
+        domain::org_roles::seed(&mut db);
         let instance_id = self
             .instance_id
             .or(saved_instance)
@@ -234,7 +234,7 @@ impl EmulatorBuilder {
             self.record_traffic,
         ));
         for user in self.seed_users {
-            routes::users::create(&state, user).map_err(|e| fail(format!("seed user: {e:?}")))?;
+            domain::users::create(&state, user).map_err(|e| fail(format!("seed user: {e:?}")))?;
         }
 
         let saver = match &self.state_file {
@@ -512,7 +512,7 @@ impl Emulator {
     /// token, one whose tokens carry the actor as `act`), and the token is `accepted`. Also
     /// served at `POST /emulator/tickets/accept` with `{"ticket": "..."}`.
     pub fn accept_ticket(&self, ticket: &str) -> Result<wire::Session, EmulatorError> {
-        routes::tickets::accept_ticket(&mut self.state.write(), ticket)
+        domain::tickets::accept_ticket(&mut self.state.write(), ticket)
             .map_err(|e| EmulatorError(e.describe()))
     }
 
@@ -530,7 +530,7 @@ impl Emulator {
     /// # let _ = cookies; Ok(()) }
     /// ```
     pub fn session_cookies(&self, session_id: &str) -> Result<SessionCookies, EmulatorError> {
-        routes::sessions::session_cookies(&self.state, session_id)
+        domain::sessions::session_cookies(&self.state, session_id)
             .map_err(|e| EmulatorError(e.describe()))
     }
 
@@ -552,7 +552,7 @@ impl Emulator {
     /// # let _ = (token, odd); Ok(()) }
     /// ```
     pub fn mint_token(&self, session_id: &str, mint: MintToken) -> Result<String, EmulatorError> {
-        let mut claims = routes::sessions::default_token_claims(&self.state, session_id)
+        let mut claims = domain::sessions::default_token_claims(&self.state, session_id)
             .map_err(|e| EmulatorError(e.describe()))?;
         for name in &mint.without_claims {
             claims.remove(name);

@@ -491,6 +491,62 @@ pub(crate) fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
+/// Reads the `file` field (and any text fields) of an image upload, checking it as Clerk does.
+pub(crate) async fn read_image_upload(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<crate::domain::images::Upload> {
+    let mut multipart = multipart.map_err(|_| crate::domain::images::missing())?;
+    let mut file = None;
+    let mut fields = std::collections::HashMap::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                if name == "file" {
+                    let declared = field.content_type().map(str::to_owned);
+                    let data = field
+                        .bytes()
+                        .await
+                        .map_err(|_| crate::domain::images::too_large())?;
+                    file = Some((declared, data));
+                } else if !name.is_empty() {
+                    fields.insert(
+                        name,
+                        field.text().await.map_err(|_| ApiError::body_invalid())?,
+                    );
+                }
+            }
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(crate::domain::images::too_large());
+            }
+            Err(_) => return Err(ApiError::body_invalid()),
+        }
+    }
+    let (declared, data) = file
+        .filter(|(_, d)| !d.is_empty())
+        .ok_or_else(crate::domain::images::missing)?;
+    if data.len() > crate::domain::images::MAX_IMAGE_BYTES {
+        return Err(crate::domain::images::too_large());
+    }
+    let Some(content_type) = crate::domain::images::sniff(&data) else {
+        let shown = declared.unwrap_or_else(|| "application/octet-stream".into());
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request_body_invalid",
+            "Request body invalid",
+            format!(
+                "'{shown}' images are not currently supported. Please use a JPEG, PNG, GIF or WebP image."
+            ),
+        ));
+    };
+    Ok(crate::domain::images::Upload {
+        content_type,
+        data,
+        fields,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,5 +4,78 @@
 //! routes (a test checks that no module under `domain/` names `routes`), so the route
 //! modules need not call one another.
 
+pub(crate) mod access_lists;
+pub(crate) mod identifications;
+pub(crate) mod images;
+pub(crate) mod invitations;
+pub(crate) mod jwt_templates;
+pub(crate) mod mailbox;
+pub(crate) mod org_domains;
+pub(crate) mod org_roles;
+pub(crate) mod organizations;
 pub(crate) mod paging;
+pub(crate) mod sessions;
+pub(crate) mod tickets;
+pub(crate) mod users;
 pub(crate) mod validate;
+pub(crate) mod verifications;
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.extend(rust_files(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+        out
+    }
+
+    /// The lines of a file that are code (not comments), up to its tests.
+    fn code(path: &Path) -> Vec<(usize, String)> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .take_while(|l| l.trim() != "#[cfg(test)]")
+            .enumerate()
+            .filter(|(_, l)| !l.trim_start().starts_with("//"))
+            .map(|(i, l)| (i + 1, l.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_layers_point_one_way() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut problems = Vec::new();
+        // The domain and the store never reach up into the routes.
+        let mut below: Vec<PathBuf> = rust_files(&src.join("domain"));
+        below.extend(rust_files(&src.join("store")));
+        below.push(src.join("store.rs"));
+        for file in &below {
+            for (n, line) in code(file) {
+                if line.contains("routes::") {
+                    problems.push(format!("{}:{n}: {line}", file.display()));
+                }
+            }
+        }
+        // A route module calls the domain, never another route module (a group split into
+        // submodules, like machine_auth, may use its own).
+        for file in rust_files(&src.join("routes")) {
+            let own_group = file.parent() != Some(src.join("routes").as_path());
+            for (n, line) in code(&file) {
+                let other_route = line.contains("crate::routes::")
+                    || (!own_group && line.contains("super::") && !line.contains("super::*"));
+                if other_route {
+                    problems.push(format!("{}:{n}: {line}", file.display()));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "layering broken:\n{}", problems.join("\n"));
+    }
+}

@@ -7,25 +7,21 @@
 //! change stamps the user's `updated_at` and emits `user.updated`. Preparing and attempting a
 //! verification (codes sent by email or SMS) is not emulated: those answer 501.
 
-use crate::wire::{
-    DeletedObject, EmailAddress, PhoneNumber, User, Verification, VerificationStatus,
-    VerificationStrategy,
-};
+use crate::domain::access_lists::check_identifiers;
+use crate::domain::identifications::*;
+use crate::domain::users::{admin_verified, mutate, refresh_mfa};
+use crate::domain::validate::{valid_email, valid_phone};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{new_id, now_ms};
+use crate::server::{JsonBody, Shared, json};
+use crate::store::{Db, Ident};
+use crate::wire::{EmailAddress, User, Verification, VerificationStrategy};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
-use serde::Deserialize;
 use serde_json::Value;
-
-use super::access_lists::check_identifiers;
-use super::users::{admin_verified, details, mutate, refresh_mfa};
-use crate::domain::validate::{valid_email, valid_phone};
-use crate::error::{ApiError, ApiResult};
-use crate::ids::{new_id, now_ms};
-use crate::server::{JsonBody, Shared, json};
-use crate::store::{Db, Ident, UserIndex};
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
@@ -41,227 +37,6 @@ pub(crate) fn router() -> Router<Shared> {
             get(get_phone).patch(update_phone).delete(delete_phone),
         )
         .route("/v1/users/{user_id}/phone_number", put(replace_phone))
-}
-
-// ---- shared ----------------------------------------------------------------------------------
-
-/// How a new address or number starts out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    /// Verified by the admin.
-    Verified,
-    /// Unverified but held: usable to sign in, claimable by nobody else.
-    Reserved,
-    /// Unverified and not held.
-    Unverified,
-}
-
-impl Status {
-    fn parse(value: Option<&str>) -> ApiResult<Status> {
-        match value {
-            None | Some("verified") => Ok(Status::Verified),
-            Some("reserved") => Ok(Status::Reserved),
-            Some("unverified") => Ok(Status::Unverified),
-            Some(other) => Err(ApiError::value_invalid(
-                "identification_status",
-                format!(
-                    "{other} does not match one of the allowed values for parameter identification_status"
-                ),
-            )),
-        }
-    }
-
-    /// `reserved` and the verification. `verification_admin` only exists verified, so a
-    /// reserved identification waits for a code; an unverified one has no verification yet.
-    fn apply(self, code: VerificationStrategy) -> (bool, Verification) {
-        match self {
-            Status::Verified => (false, admin_verified()),
-            Status::Reserved => (
-                true,
-                Verification::Otp(details(VerificationStatus::Unverified, code)),
-            ),
-            Status::Unverified => (false, Verification::Other(Value::Null)),
-        }
-    }
-}
-
-fn holds(reserved: bool, verification: &Verification) -> bool {
-    reserved || verification.is_verified()
-}
-
-/// Frees a value in the index if this user holds it.
-fn release(index: &mut UserIndex, kind: Ident, value: &str, user_id: &str) {
-    if index.owner(kind, value) == Some(user_id) {
-        index.remove(kind, value);
-    }
-}
-
-/// Refuses a value another user holds.
-fn free_for(db: &Db, kind: Ident, value: &str, user_id: &str) -> ApiResult<()> {
-    match db.index.owner(kind, value) {
-        Some(owner) if owner != user_id => Err(ApiError::identifier_exists(kind.param())),
-        _ => Ok(()),
-    }
-}
-
-/// How many ways the user has to identify themselves; a phone number reserved for second
-/// factor is not one.
-fn identification_count(u: &User) -> usize {
-    u.email_addresses.len()
-        + u.phone_numbers
-            .iter()
-            .filter(|p| p.reserved_for_second_factor != Some(true))
-            .count()
-        + u.web3_wallets.len()
-        + usize::from(u.username.is_some())
-        + u.external_accounts.len()
-        + u.saml_accounts.len()
-        + u.enterprise_accounts.len()
-}
-
-/// ERR identifications.go/LastIdentificationDeletionFailed.
-fn last_identification() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "identification_deletion_failed",
-        "Deletion failed",
-        "You cannot delete your last identification.",
-    )
-}
-
-fn must_be_verified_to_be_primary(what: &str) -> ApiError {
-    ApiError::value_invalid(
-        "primary",
-        format!("The {what} must be verified to become the primary one."),
-    )
-}
-
-fn deleted(object: &str, id: String) -> Response {
-    json(&DeletedObject {
-        object: object.into(),
-        id: Some(id),
-        slug: None,
-        deleted: true,
-        external_id: None,
-    })
-}
-
-/// The user holding the email address (or phone number) with this id.
-pub(crate) fn owner_of(db: &Db, id: &str, phone: bool) -> ApiResult<String> {
-    db.users
-        .values()
-        .find(|r| {
-            if phone {
-                r.user
-                    .phone_numbers
-                    .iter()
-                    .any(|p| p.id.as_deref() == Some(id))
-            } else {
-                r.user
-                    .email_addresses
-                    .iter()
-                    .any(|e| e.id.as_deref() == Some(id))
-            }
-        })
-        .map(|r| r.user.id.clone())
-        .ok_or_else(ApiError::identification_not_found)
-}
-
-/// Marks a user's email address (or phone number) verified by a code: refused when another
-/// user holds the value; it becomes the primary one when the user has none. Within a write.
-pub(crate) fn confirm_by_code(
-    db: &mut Db,
-    user_id: &str,
-    identification_id: &str,
-    phone: bool,
-    verification: Verification,
-) -> ApiResult<User> {
-    super::users::mutate_locked(db, user_id, |db, uid| {
-        let u = &db
-            .users
-            .get(uid)
-            .ok_or_else(ApiError::identification_not_found)?
-            .user;
-        let (kind, value) = if phone {
-            let p = u
-                .phone_numbers
-                .iter()
-                .find(|p| p.id.as_deref() == Some(identification_id))
-                .ok_or_else(ApiError::identification_not_found)?;
-            (Ident::Phone, p.phone_number.clone())
-        } else {
-            let e = u
-                .email_addresses
-                .iter()
-                .find(|e| e.id.as_deref() == Some(identification_id))
-                .ok_or_else(ApiError::identification_not_found)?;
-            (Ident::Email, e.email_address.clone())
-        };
-        free_for(db, kind, &value, uid)?;
-        let Db { users, index, .. } = &mut *db;
-        let u = &mut users
-            .get_mut(uid)
-            .ok_or_else(ApiError::identification_not_found)?
-            .user;
-        let now = now_ms();
-        if phone {
-            if let Some(p) = u
-                .phone_numbers
-                .iter_mut()
-                .find(|p| p.id.as_deref() == Some(identification_id))
-            {
-                p.verification = verification;
-                p.reserved = false;
-                p.updated_at = now.max(p.updated_at);
-            }
-            settle_primary_phone(u);
-        } else {
-            if let Some(e) = u
-                .email_addresses
-                .iter_mut()
-                .find(|e| e.id.as_deref() == Some(identification_id))
-            {
-                e.verification = verification;
-                e.reserved = false;
-                e.updated_at = now.max(e.updated_at);
-            }
-            settle_primary_email(u);
-        }
-        index.insert(kind, &value, uid);
-        Ok(())
-    })
-}
-
-// ---- email addresses -------------------------------------------------------------------------
-
-/// Keeps the primary address one that exists and is verified: else the first verified one.
-fn settle_primary_email(u: &mut User) {
-    let ok = u.primary_email_address_id.as_ref().is_some_and(|id| {
-        u.email_addresses
-            .iter()
-            .any(|e| e.id.as_ref() == Some(id) && e.verification.is_verified())
-    });
-    if !ok {
-        u.primary_email_address_id = u
-            .email_addresses
-            .iter()
-            .find(|e| e.verification.is_verified())
-            .and_then(|e| e.id.clone());
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct CreateEmailBody {
-    user_id: String,
-    email_address: String,
-    #[serde(default)]
-    verified: Option<bool>,
-    #[serde(default)]
-    primary: Option<bool>,
-    // Accepted: the emulator sends no email.
-    #[serde(default)]
-    #[allow(dead_code)]
-    notify_primary_email_address_changed: Option<bool>,
 }
 
 /// `POST /v1/email_addresses`. `verified` defaults to false (the spec: "When created, the
@@ -328,7 +103,7 @@ async fn create_email(
         u.email_addresses.push(email.clone());
         created = Some(email);
         // A verified address at a verified domain enrolls the user there.
-        super::org_domains::enroll_user(db, uid);
+        crate::domain::org_domains::enroll_user(db, uid);
         Ok(())
     })?;
     Ok(json(&created))
@@ -343,17 +118,6 @@ async fn get_email(State(state): State<Shared>, Path(id): Path<String>) -> ApiRe
         .find(|e| e.id.as_deref() == Some(id.as_str()))
         .ok_or_else(ApiError::identification_not_found)?;
     Ok(json(email))
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct UpdateEmailBody {
-    #[serde(default)]
-    verified: Option<bool>,
-    #[serde(default)]
-    primary: Option<bool>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    notify_primary_email_address_changed: Option<bool>,
 }
 
 /// `PATCH /v1/email_addresses/{id}`: `verified: true` verifies it (refused when another user
@@ -412,7 +176,7 @@ async fn update_email(
         }
         updated = Some(e.clone());
         settle_primary_email(u);
-        super::org_domains::enroll_user(db, uid);
+        crate::domain::org_domains::enroll_user(db, uid);
         Ok(())
     })?;
     Ok(json(&updated))
@@ -442,16 +206,6 @@ async fn delete_email(State(state): State<Shared>, Path(id): Path<String>) -> Ap
         Ok(())
     })?;
     Ok(deleted("email_address", id))
-}
-
-#[derive(Debug, Deserialize)]
-struct ReplaceEmailBody {
-    email_address: String,
-    #[serde(default)]
-    identification_status: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    notify_primary_email_address_changed: Option<bool>,
 }
 
 /// `PUT /v1/users/{user_id}/email_address`: the user's only email address, and primary,
@@ -518,104 +272,10 @@ async fn replace_email(
         u.email_addresses.push(email.clone());
         created = Some(email);
         // A verified address at a verified domain enrolls the user there.
-        super::org_domains::enroll_user(db, uid);
+        crate::domain::org_domains::enroll_user(db, uid);
         Ok(())
     })?;
     Ok(json(&created))
-}
-
-// ---- phone numbers ---------------------------------------------------------------------------
-
-/// Keeps the primary number one that exists and is verified: else the first verified one.
-fn settle_primary_phone(u: &mut User) {
-    let ok = u.primary_phone_number_id.as_ref().is_some_and(|id| {
-        u.phone_numbers
-            .iter()
-            .any(|p| p.id.as_ref() == Some(id) && p.verification.is_verified())
-    });
-    if !ok {
-        u.primary_phone_number_id = u
-            .phone_numbers
-            .iter()
-            .find(|p| p.verification.is_verified())
-            .and_then(|p| p.id.clone());
-    }
-}
-
-/// Exactly one number reserved for second factor is the default one, when there is any.
-fn settle_second_factor(u: &mut User) {
-    for p in &mut u.phone_numbers {
-        if p.reserved_for_second_factor != Some(true) {
-            p.default_second_factor = Some(false);
-        }
-    }
-    if !u
-        .phone_numbers
-        .iter()
-        .any(|p| p.default_second_factor == Some(true))
-        && let Some(p) = u
-            .phone_numbers
-            .iter_mut()
-            .find(|p| p.reserved_for_second_factor == Some(true))
-    {
-        p.default_second_factor = Some(true);
-    }
-}
-
-fn second_factor_unverified(create: bool) -> ApiError {
-    // ERR identifications.go/CreateSecondFactorUnverified, UpdateSecondFactorUnverified.
-    if create {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "identification_create_second_factor_unverified",
-            "Create failed",
-            "Unverified identifications cannot be a second factor",
-        )
-    } else {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "identification_update_second_factor_unverified",
-            "Update failed",
-            "Cannot update second factor attributes for unverified identification",
-        )
-    }
-}
-
-fn new_phone(number: &str, status: Status, second_factor: bool) -> PhoneNumber {
-    let (reserved, verification) = status.apply(VerificationStrategy::PhoneCode);
-    let now = now_ms();
-    PhoneNumber {
-        id: Some(new_id("idn")),
-        object: "phone_number".into(),
-        phone_number: number.to_owned(),
-        reserved_for_second_factor: Some(second_factor),
-        default_second_factor: Some(false),
-        reserved,
-        verification,
-        linked_to: vec![],
-        backup_codes: None,
-        created_at: now,
-        updated_at: now,
-    }
-}
-
-fn invalid_phone() -> ApiError {
-    ApiError::format_invalid(
-        "phone_number",
-        "phone_number must be a valid phone number according to E.164 international standard.",
-    )
-}
-
-#[derive(Debug, Deserialize)]
-struct CreatePhoneBody {
-    user_id: String,
-    phone_number: String,
-    #[serde(default)]
-    verified: Option<bool>,
-    #[serde(default)]
-    primary: Option<bool>,
-    #[serde(default)]
-    reserved_for_second_factor: Option<bool>,
 }
 
 /// `POST /v1/phone_numbers`: as `POST /v1/email_addresses`, plus `reserved_for_second_factor`
@@ -685,16 +345,6 @@ async fn get_phone(State(state): State<Shared>, Path(id): Path<String>) -> ApiRe
         .find(|p| p.id.as_deref() == Some(id.as_str()))
         .ok_or_else(ApiError::identification_not_found)?;
     Ok(json(phone))
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct UpdatePhoneBody {
-    #[serde(default)]
-    verified: Option<bool>,
-    #[serde(default)]
-    primary: Option<bool>,
-    #[serde(default)]
-    reserved_for_second_factor: Option<bool>,
 }
 
 /// `PATCH /v1/phone_numbers/{id}`: as for email addresses, plus `reserved_for_second_factor`
@@ -805,13 +455,6 @@ async fn delete_phone(State(state): State<Shared>, Path(id): Path<String>) -> Ap
         Ok(())
     })?;
     Ok(deleted("phone_number", id))
-}
-
-#[derive(Debug, Deserialize)]
-struct ReplacePhoneBody {
-    phone_number: String,
-    #[serde(default)]
-    identification_status: Option<String>,
 }
 
 /// `PUT /v1/users/{user_id}/phone_number`: the user's only phone number, and primary, never

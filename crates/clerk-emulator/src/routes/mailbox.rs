@@ -7,152 +7,17 @@
 //! Clerk renders its templates with more variables (the app's name, logo and theme, who asked
 //! and when); the emulator keeps the ones a test acts on, and a short text of its own.
 
+use crate::domain::mailbox::*;
+use crate::error::ApiResult;
+use crate::server::{Query, Shared, json};
+use crate::wire::Message;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use serde::Deserialize;
-
-use crate::error::ApiResult;
-use crate::ids::{new_id, now_ms};
-use crate::server::{Query, Shared, json};
-use crate::store::Db;
-use crate::wire::{Email, Message, Metadata, SmsMessage};
-
-/// The sender's local part and number the emulator signs messages with.
-const FROM_EMAIL_NAME: &str = "notifications";
-const FROM_PHONE_NUMBER: &str = "+15555550100";
-
-/// Who an email goes to, and the user and address it belongs to when there are.
-pub(crate) struct Recipient<'a> {
-    pub(crate) address: &'a str,
-    pub(crate) identification_id: Option<&'a str>,
-    pub(crate) user_id: Option<&'a str>,
-}
-
-/// Sends an email: keeps it in the mailbox and queues `email.created`. Returns its id.
-pub(crate) fn send_email(
-    db: &mut Db,
-    to: Recipient<'_>,
-    slug: &str,
-    subject: String,
-    text: String,
-    data: Metadata,
-) -> String {
-    let email = Email {
-        object: "email".into(),
-        id: new_id("ema"),
-        slug: Some(slug.to_owned()),
-        from_email_name: FROM_EMAIL_NAME.into(),
-        to_email_address: to.address.to_owned(),
-        email_address_id: to.identification_id.map(str::to_owned),
-        user_id: to.user_id.map(str::to_owned),
-        subject,
-        body: format!("<p>{}</p>", escape_html(&text)),
-        body_plain: Some(text),
-        status: "queued".into(),
-        data,
-        delivered_by_clerk: true,
-        created_at: now_ms(),
-    };
-    db.emit("email.created", &email);
-    let id = email.id.clone();
-    db.mailbox.emails.insert(id.clone(), email);
-    id
-}
-
-/// Sends an SMS message: keeps it and queues `sms.created`. Returns its id.
-pub(crate) fn send_sms(
-    db: &mut Db,
-    to: Recipient<'_>,
-    slug: &str,
-    text: String,
-    data: Metadata,
-) -> String {
-    let sms = SmsMessage {
-        object: "sms_message".into(),
-        id: new_id("sms"),
-        slug: Some(slug.to_owned()),
-        from_phone_number: FROM_PHONE_NUMBER.into(),
-        to_phone_number: to.address.to_owned(),
-        phone_number_id: to.identification_id.map(str::to_owned),
-        user_id: to.user_id.map(str::to_owned),
-        message: text,
-        status: "queued".into(),
-        data,
-        delivered_by_clerk: true,
-        created_at_ms: now_ms(),
-        created_at: 0,
-    };
-    let sms = SmsMessage {
-        created_at: sms.created_at_ms,
-        ..sms
-    };
-    db.emit("sms.created", &sms);
-    let id = sms.id.clone();
-    db.mailbox.sms_messages.insert(id.clone(), sms);
-    id
-}
-
-/// Emails an organization invitation (template `organization_invitation`) with the
-/// organization's name, the role and the link (`action_url`, when the invitation has one).
-pub(crate) fn send_organization_invitation(
-    db: &mut Db,
-    organization_name: &str,
-    invitation: &crate::wire::OrganizationInvitation,
-) {
-    let mut data = Metadata::new();
-    data.insert("org".into(), serde_json::json!({"name": organization_name}));
-    data.insert("role".into(), serde_json::json!(invitation.role));
-    data.insert("action_url".into(), serde_json::json!(invitation.url));
-    let link = invitation
-        .url
-        .as_deref()
-        .map(|u| format!(" Accept the invitation: {u}"))
-        .unwrap_or_default();
-    send_email(
-        db,
-        Recipient {
-            address: &invitation.email_address,
-            identification_id: None,
-            user_id: None,
-        },
-        "organization_invitation",
-        format!("You have been invited to join {organization_name}"),
-        format!("You have been invited to join {organization_name}.{link}"),
-        data,
-    );
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("<br>"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new().route("/emulator/messages", get(list))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct ListParams {
-    /// Only messages to this address or number (emails compare without case).
-    to: Option<String>,
-    /// Only messages rendered from this template.
-    slug: Option<String>,
-    /// Only messages to this user.
-    user_id: Option<String>,
 }
 
 /// `GET /emulator/messages`: `{"data": [...], "total_count": n}`, oldest first.
@@ -183,17 +48,4 @@ async fn list(
         "data": messages,
         "total_count": messages.len(),
     })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn text_is_escaped_into_the_html_body() {
-        assert_eq!(
-            escape_html("<b>\"Ada\" & 'Bob'</b>\nok"),
-            "&lt;b&gt;&quot;Ada&quot; &amp; &#39;Bob&#39;&lt;/b&gt;<br>ok"
-        );
-    }
 }

@@ -13,29 +13,16 @@
 //! (the spec declares no 404 there); expired or used tickets are refused at accept with 400
 //! `ticket_expired` / `ticket_invalid`.
 
-use crate::store::tickets::*;
-use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
-use axum::routing::post;
-use serde::Deserialize;
-
-use super::sessions::{NewSession, start_session};
+use crate::domain::tickets::*;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, now_secs, random_base62};
 use crate::server::{JsonBody, Shared, json};
-use crate::store::Db;
-use crate::wire::{ActorToken, Metadata, Session, SignInToken, TestingToken, TicketStatus};
-
-/// Sign-in tokens last 30 days unless asked otherwise (the spec's default).
-const SIGN_IN_TOKEN_LIFETIME_SECS: i64 = 30 * 24 * 3600;
-/// Actor tokens last an hour, and their sessions 30 minutes, unless asked otherwise (the
-/// spec's defaults).
-const ACTOR_TOKEN_LIFETIME_SECS: i64 = 3600;
-const ACTOR_SESSION_SECS: i64 = 1800;
-/// Testing tokens last an hour (as the spec's example has it).
-const TESTING_TOKEN_LIFETIME_SECS: i64 = 3600;
+use crate::store::tickets::*;
+use crate::wire::{ActorToken, SignInToken, TestingToken, TicketStatus};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::post;
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
@@ -51,34 +38,6 @@ pub(crate) fn router() -> Router<Shared> {
         )
         .route("/v1/testing_tokens", post(create_testing_token))
         .route("/emulator/tickets/accept", post(accept))
-}
-
-fn new_ticket() -> String {
-    random_base62(48)
-}
-
-/// Where the frontend would redeem a ticket: the Frontend API's path, on the emulator's URL
-/// (which stands in for the Frontend API, as in invitations).
-fn ticket_url(base_url: &str, ticket: &str) -> String {
-    format!("{base_url}/v1/tickets/accept?ticket={ticket}")
-}
-
-fn not_pending(kind: &str, id: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        &format!("{kind}_not_pending"),
-        "Not pending",
-        format!("{id} is not pending: it was already used or revoked."),
-    )
-}
-
-#[derive(Debug, Deserialize)]
-struct CreateSignInToken {
-    user_id: String,
-    #[serde(default)]
-    org_id: Option<String>,
-    #[serde(default)]
-    expires_in_seconds: Option<i64>,
 }
 
 async fn create_sign_in_token(
@@ -99,7 +58,7 @@ async fn create_sign_in_token(
         return Err(ApiError::user_not_found(&body.user_id));
     }
     if let Some(org) = &body.org_id
-        && !super::organizations::is_member(&db, org, &body.user_id)
+        && !crate::domain::organizations::is_member(&db, org, &body.user_id)
     {
         return Err(ApiError::value_invalid(
             "org_id",
@@ -150,16 +109,6 @@ async fn revoke_sign_in_token(
     stored.object.status = TicketStatus::Revoked;
     stored.object.updated_at = now_ms();
     Ok(json(&stored.object))
-}
-
-#[derive(Debug, Deserialize)]
-struct CreateActorToken {
-    user_id: String,
-    actor: Metadata,
-    #[serde(default)]
-    expires_in_seconds: Option<i64>,
-    #[serde(default)]
-    session_max_duration_in_seconds: Option<i64>,
 }
 
 async fn create_actor_token(
@@ -259,99 +208,6 @@ async fn create_testing_token(State(state): State<Shared>) -> ApiResult<Response
         .testing_tokens
         .insert(token.token.clone(), token.clone());
     Ok(json(&token))
-}
-
-#[derive(Debug, Deserialize)]
-struct AcceptBody {
-    ticket: String,
-}
-
-fn ticket_error(code: &str, long_message: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        code,
-        "Invalid ticket",
-        long_message,
-    )
-    .param("ticket")
-}
-
-/// Redeems a sign-in or actor token's ticket within a write: the new session.
-pub(crate) fn accept_ticket(db: &mut Db, ticket: &str) -> ApiResult<Session> {
-    let now = now_ms();
-    let sign_in = db
-        .tickets
-        .sign_in_tokens
-        .iter()
-        .find(|(_, t)| t.ticket == ticket)
-        .map(|(id, t)| (id.clone(), t.object.status.clone(), t.expire_at));
-    let actor = db
-        .tickets
-        .actor_tokens
-        .iter()
-        .find(|(_, t)| t.ticket == ticket)
-        .map(|(id, t)| (id.clone(), t.object.status.clone(), t.expire_at));
-    let (id, status, expire_at, is_actor) = match (sign_in, actor) {
-        (Some((id, s, e)), _) => (id, s, e, false),
-        (None, Some((id, s, e))) => (id, s, e, true),
-        (None, None) => return Err(ticket_error("ticket_invalid", "No such ticket.")),
-    };
-    if status != TicketStatus::Pending {
-        return Err(ticket_error(
-            "ticket_invalid",
-            "The ticket was already used or revoked.",
-        ));
-    }
-    if now >= expire_at {
-        return Err(ticket_error("ticket_expired", "The ticket has expired."));
-    }
-    let session = if is_actor {
-        let t = db
-            .tickets
-            .actor_tokens
-            .get(&id)
-            .cloned()
-            .ok_or_else(ApiError::internal)?;
-        start_session(
-            db,
-            NewSession {
-                user_id: &t.object.user_id,
-                organization_id: None,
-                organization_param: "ticket",
-                actor: Some(t.object.actor.clone()),
-                lifetime_ms: t.session_secs.unwrap_or(ACTOR_SESSION_SECS) * 1000,
-                strategy: "ticket",
-            },
-        )?
-    } else {
-        let t = db
-            .tickets
-            .sign_in_tokens
-            .get(&id)
-            .cloned()
-            .ok_or_else(ApiError::internal)?;
-        start_session(
-            db,
-            NewSession {
-                user_id: &t.object.user_id,
-                organization_id: t.organization_id.as_deref(),
-                organization_param: "org_id",
-                actor: None,
-                lifetime_ms: super::sessions::SESSION_LIFETIME_MS,
-                strategy: "ticket",
-            },
-        )?
-    };
-    if is_actor {
-        if let Some(t) = db.tickets.actor_tokens.get_mut(&id) {
-            t.object.status = TicketStatus::Accepted;
-            t.object.updated_at = now;
-        }
-    } else if let Some(t) = db.tickets.sign_in_tokens.get_mut(&id) {
-        t.object.status = TicketStatus::Accepted;
-        t.object.updated_at = now;
-    }
-    Ok(session)
 }
 
 /// `POST /emulator/tickets/accept` (the emulator's own): redeems a ticket, answering the new

@@ -197,7 +197,7 @@ pub(crate) fn subject_exists(db: &Db, subject: &str) -> bool {
     if subject.starts_with("user_") {
         db.users.contains_key(subject)
     } else if subject.starts_with("org_") {
-        crate::routes::organizations::organization_exists(db, subject)
+        crate::domain::organizations::organization_exists(db, subject)
     } else if subject.starts_with("mch_") {
         db.machine_auth.machines.contains_key(subject)
     } else {

@@ -411,7 +411,7 @@ async fn upload_logo(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Response> {
     find(&state.read(), &id)?;
-    let upload = crate::routes::images::read(multipart).await?;
+    let upload = crate::server::read_image_upload(multipart).await?;
     let image_id = new_id("img");
     let url = format!("{}/images/{image_id}", state.base_url);
     let mut db = state.write();
