@@ -224,6 +224,9 @@ fn is_collection(ty: &Ty) -> bool {
 /// The serde attributes of a field: in responses, required-but-nullable fields serialize `null`,
 /// optional ones are left out when absent; required collections default to empty.
 fn serde_attrs(f: &Field, for_query: bool, request: bool) -> Vec<String> {
+    if f.flatten {
+        return vec!["flatten".into()];
+    }
     let mut attrs = Vec::new();
     if f.rust != f.wire && !f.rust.starts_with("r#") {
         attrs.push(format!("rename = {:?}", f.wire));

@@ -104,6 +104,9 @@ pub struct Field {
     pub fixed: Option<String>,
     /// A query array sent comma-separated (`explode: false`).
     pub comma: bool,
+    /// The members beyond the named ones (`#[serde(flatten)]`), for request objects whose
+    /// schema allows any others.
+    pub flatten: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -436,8 +439,32 @@ impl<'a> Types<'a> {
             kind: Kind::Struct(Vec::new()),
             doc: doc_or(doc, origin),
         });
-        let _ = schema;
         let mut fields = self.fields(props, required, &rust, origin);
+        // A request object whose schema allows members beyond the named ones keeps them: what
+        // the caller puts there is sent, not dropped.
+        let open = match schema.get("additionalProperties") {
+            Some(Json::Bool(true)) => true,
+            Some(ap @ Json::Object(_)) => ap.get("type").is_none() && ap.get("$ref").is_none(),
+            _ => false,
+        };
+        if open && origin.starts_with("request of") {
+            fields.push(Field {
+                wire: String::new(),
+                rust: "other".to_owned(),
+                ty: Ty::Metadata,
+                required: true,
+                nullable: false,
+                patch: false,
+                deprecated: false,
+                doc: "Any other members, sent as they are (the spec allows more than the named \
+                      ones)."
+                    .to_owned(),
+                checks: Checks::default(),
+                fixed: None,
+                comma: false,
+                flatten: true,
+            });
+        }
         // A required property the spec gives no schema for is still a field, of any JSON.
         for wire in required
             .iter()
@@ -495,6 +522,7 @@ impl<'a> Types<'a> {
             checks,
             fixed: None,
             comma: false,
+            flatten: false,
         }
     }
 

@@ -429,12 +429,16 @@ async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
     let clerk = emulator.client();
     let user_id = user_with_password(&clerk, "impersonated@example.com").await;
     let admin_id = user_with_password(&clerk, "support@example.com").await;
+    // The actor may carry more than `sub`; all of it is sent, kept and put in the tokens.
+    let mut more = serde_json::Map::new();
+    more.insert("reason".into(), json!("support ticket 42"));
     let actor_token = clerk
         .actor_tokens()
         .create(
             &user_id,
             CreateActorTokenActor {
                 sub: admin_id.clone(),
+                other: more,
             },
         )
         .await
@@ -442,12 +446,17 @@ async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
     assert!(actor_token.id.starts_with("impt_"));
     assert_eq!(actor_token.status, TicketStatus::Pending);
     assert_eq!(actor_token.actor["sub"], json!(admin_id));
+    assert_eq!(actor_token.actor["reason"], "support ticket 42");
 
     let session = emulator
         .accept_ticket(actor_token.token.as_ref().unwrap().expose())
         .unwrap();
     assert_eq!(session.user_id, user_id);
     assert_eq!(session.actor.as_ref().unwrap()["sub"], json!(admin_id));
+    assert_eq!(
+        session.actor.as_ref().unwrap()["reason"],
+        "support ticket 42"
+    );
     // The session lasts the default 30 minutes of an actor token's session.
     assert_eq!(session.expire_at - session.created_at, 1800 * 1000);
 
@@ -465,6 +474,22 @@ async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
         claims.act.as_ref().map(|a| a.sub.as_str()),
         Some(admin_id.as_str())
     );
+    let payload = token
+        .jwt
+        .as_ref()
+        .unwrap()
+        .expose()
+        .split('.')
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let payload: Value = serde_json::from_slice(
+        &data_encoding::BASE64URL_NOPAD
+            .decode(payload.as_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(payload["act"]["reason"], "support ticket 42", "{payload}");
 
     // Used, so revoking is refused; a pending one revokes once.
     assert_eq!(
@@ -477,6 +502,7 @@ async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
             &user_id,
             CreateActorTokenActor {
                 sub: admin_id.clone(),
+                other: Default::default(),
             },
         )
         .await
@@ -507,7 +533,13 @@ async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
         failure(
             clerk
                 .actor_tokens()
-                .create("user_missing", CreateActorTokenActor { sub: admin_id })
+                .create(
+                    "user_missing",
+                    CreateActorTokenActor {
+                        sub: admin_id,
+                        other: Default::default(),
+                    }
+                )
                 .await
         ),
         (422, "form_param_value_invalid".into())

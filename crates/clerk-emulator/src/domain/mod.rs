@@ -76,6 +76,10 @@ mod tests {
                 }
             }
         }
-        assert!(problems.is_empty(), "layering broken:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "layering broken:\n{}",
+            problems.join("\n")
+        );
     }
 }

@@ -36,8 +36,11 @@ pub struct ActorToken {
 }
 
 /// From the request of `CreateActorToken`, property `actor`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateActorTokenActor {
     /// Sub (`sub`).
     pub sub: String,
+    /// Any other members, sent as they are (the spec allows more than the named ones).
+    #[serde(flatten)]
+    pub other: Metadata,
 }
