@@ -90,35 +90,13 @@ fn machine(state: &AuthState) -> &clerk_backend::auth::MachineAuth {
     }
 }
 
-/// The operations of these tags that the recorded traffic did not call.
-fn uncalled(emulator: &Emulator, tags: &[&str]) -> Vec<String> {
-    let called = common::operations_called(emulator);
-    clerk_backend::operations::OPERATIONS
-        .iter()
-        .filter(|op| tags.contains(&op.tag))
-        .map(|op| op.id.to_owned())
-        .filter(|id| !called.contains(id))
-        .collect()
-}
-
-async fn user(emulator: &Emulator, email: &str) -> String {
-    emulator
-        .client()
-        .users()
-        .create()
-        .email_address([email])
-        .await
-        .unwrap()
-        .id
-}
-
 // ---- the SDK's machine authentication, end to end --------------------------------------------
 
 #[tokio::test]
 async fn api_keys_authenticate_and_revoked_or_expired_ones_are_refused() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let ada = user(&emulator, "ada@example.com").await;
+    let ada = common::user_id(&emulator.client(), "ada@example.com").await;
     let key = clerk
         .api_keys()
         .create("build bot", &ada)
@@ -208,7 +186,7 @@ async fn api_keys_authenticate_and_revoked_or_expired_ones_are_refused() {
         .await;
     assert_eq!(state.reason(), Some("token-invalid"));
     // A key whose user is gone stops verifying.
-    let bob = user(&emulator, "bob@example.com").await;
+    let bob = common::user_id(&emulator.client(), "bob@example.com").await;
     let bobs = clerk.api_keys().create("bob key", &bob).await.unwrap();
     clerk.users().delete(&bob).await.unwrap();
     let state = verifier
@@ -422,7 +400,7 @@ async fn m2m_tokens_authenticate_opaque_and_as_jwts() {
 async fn oauth_access_tokens_authenticate_and_revoked_or_expired_ones_are_refused() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let ada = user(&emulator, "ada@example.com").await;
+    let ada = common::user_id(&emulator.client(), "ada@example.com").await;
     let app = clerk
         .oauth_applications()
         .create("Acme CLI")
@@ -770,8 +748,7 @@ async fn machines_their_keys_and_scopes() {
     assert!(old_key.is_unauthorized());
 
     assert!(common::validate_traffic(&emulator) > 10);
-    let missing = uncalled(&emulator, &["Machines"]);
-    assert!(missing.is_empty(), "not called: {missing:?}");
+    common::assert_tags_called(&emulator, &["Machines"]);
 }
 
 #[tokio::test]
@@ -964,8 +941,7 @@ async fn m2m_token_lists_reuse_and_errors() {
     );
 
     assert!(common::validate_traffic(&emulator) > 10);
-    let missing = uncalled(&emulator, &["M2M Tokens"]);
-    assert!(missing.is_empty(), "not called: {missing:?}");
+    common::assert_tags_called(&emulator, &["M2M Tokens"]);
 }
 
 #[tokio::test]
@@ -973,7 +949,7 @@ async fn api_keys_as_resources() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
     let keys = clerk.api_keys();
-    let ada = user(&emulator, "ada@example.com").await;
+    let ada = common::user_id(&emulator.client(), "ada@example.com").await;
     let org = clerk.organizations().create("Acme").await.unwrap();
     let bot = clerk.machines().create("bot").await.unwrap();
 
@@ -1158,8 +1134,7 @@ async fn api_keys_as_resources() {
     assert_eq!(status, 404);
 
     assert!(common::validate_traffic(&emulator) > 10);
-    let missing = uncalled(&emulator, &["API Keys"]);
-    assert!(missing.is_empty(), "not called: {missing:?}");
+    common::assert_tags_called(&emulator, &["API Keys"]);
 }
 
 #[tokio::test]
@@ -1253,7 +1228,7 @@ async fn oauth_applications_as_resources() {
 
     // Revoking a token the application does not hold changes nothing.
     apps.revoke_token(&first.id, "oat_unknown").await.unwrap();
-    let ada = user(&emulator, "ada@example.com").await;
+    let ada = common::user_id(&emulator.client(), "ada@example.com").await;
     let token = emulator
         .oauth_access_token(&second.id, &ada, MintOAuthToken::new())
         .unwrap();
@@ -1311,8 +1286,7 @@ async fn oauth_applications_as_resources() {
     assert_eq!(reqwest::get(&url).await.unwrap().status().as_u16(), 404);
 
     assert!(common::validate_traffic(&emulator) > 10);
-    let missing = uncalled(&emulator, &["OAuth Applications", "OAuth Access Tokens"]);
-    assert!(missing.is_empty(), "not called: {missing:?}");
+    common::assert_tags_called(&emulator, &["OAuth Applications", "OAuth Access Tokens"]);
 }
 
 #[tokio::test]
@@ -1327,7 +1301,7 @@ async fn machine_auth_state_survives_a_restart() {
     let (machine_secret, target_id, api_key, oauth_token, m2m_token) = {
         let emulator = Emulator::builder().state_file(&file).start().await.unwrap();
         let clerk = emulator.client();
-        let ada = user(&emulator, "ada@example.com").await;
+        let ada = common::user_id(&emulator.client(), "ada@example.com").await;
         let target = clerk.machines().create("target").await.unwrap();
         let sender = clerk.machines().create("sender").await.unwrap();
         clerk

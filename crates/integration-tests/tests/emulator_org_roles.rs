@@ -44,33 +44,6 @@ async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>)
     )
 }
 
-/// Every operation of the spec's `tag` reached the emulator in this test.
-fn assert_group_called(emulator: &Emulator, tag: &str) {
-    let called = common::operations_called(emulator);
-    if called.is_empty() {
-        return; // no spec
-    }
-    let missing: Vec<&str> = clerk_backend::operations::OPERATIONS
-        .iter()
-        .filter(|op| op.tag == tag && !called.contains(op.id))
-        .map(|op| op.id)
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "{tag} operations not called: {missing:?}"
-    );
-}
-
-async fn user(clerk: &Clerk, email: &str) -> String {
-    clerk
-        .users()
-        .create()
-        .email_address([email])
-        .await
-        .unwrap()
-        .id
-}
-
 async fn permission(clerk: &Clerk, name: &str, key: &str) -> String {
     clerk
         .organization_permissions()
@@ -256,7 +229,7 @@ async fn permissions_are_the_system_ones_plus_custom_ones() {
     assert!(permissions.get(&read.id).await.unwrap_err().is_not_found());
 
     assert!(common::validate_traffic(&emulator) > 0);
-    assert_group_called(&emulator, "Organization Permissions");
+    common::assert_tags_called(&emulator, &["Organization Permissions"]);
 }
 
 #[tokio::test]
@@ -373,8 +346,8 @@ async fn roles_hold_permissions_and_cannot_go_while_in_use() {
     assert_eq!(roles.get(&admin.id).await.unwrap().permissions.len(), 6);
 
     // A member holds the role: it cannot be deleted, and a rename follows to the membership.
-    let ada = user(&clerk, "ada@example.com").await;
-    let bob = user(&clerk, "bob@example.com").await;
+    let ada = common::user_id(&clerk, "ada@example.com").await;
+    let bob = common::user_id(&clerk, "bob@example.com").await;
     let acme = clerk
         .organizations()
         .create("Acme")
@@ -451,7 +424,7 @@ async fn roles_hold_permissions_and_cannot_go_while_in_use() {
     assert_error(&err, 404, "resource_not_found", Some("role"));
 
     assert!(common::validate_traffic(&emulator) > 0);
-    assert_group_called(&emulator, "Organization Roles");
+    common::assert_tags_called(&emulator, &["Organization Roles"]);
 }
 
 async fn system_permission(clerk: &Clerk, key: &str) -> String {
@@ -553,8 +526,8 @@ async fn role_sets_limit_the_roles_an_organization_hands_out() {
     assert_error(&err, 422, "form_param_format_invalid", Some("key"));
 
     // An organization on the set hands out only its roles; its creator gets the creator role.
-    let ada = user(&clerk, "ada@example.com").await;
-    let bob = user(&clerk, "bob@example.com").await;
+    let ada = common::user_id(&clerk, "ada@example.com").await;
+    let bob = common::user_id(&clerk, "bob@example.com").await;
     let acme = clerk
         .organizations()
         .create("Acme")
@@ -725,7 +698,7 @@ async fn role_sets_limit_the_roles_an_organization_hands_out() {
     assert_error(&err, 422, "organization_role_on_set_assigned_to_user", None);
 
     assert!(common::validate_traffic(&emulator) > 0);
-    assert_group_called(&emulator, "Role Sets");
+    common::assert_tags_called(&emulator, &["Role Sets"]);
 }
 
 #[tokio::test]
@@ -741,8 +714,8 @@ async fn a_permission_granted_to_a_role_reaches_the_sdks_verified_claims() {
         .permissions([invoices_read, reports_read])
         .await
         .unwrap();
-    let ada = user(&clerk, "ada@example.com").await;
-    let bob = user(&clerk, "bob@example.com").await;
+    let ada = common::user_id(&clerk, "ada@example.com").await;
+    let bob = common::user_id(&clerk, "bob@example.com").await;
     let acme = clerk
         .organizations()
         .create("Acme")
@@ -834,7 +807,7 @@ async fn verified_domains_invite_or_suggest_the_users_at_them() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
     let domains = clerk.organization_domains();
-    let ada = user(&clerk, "ada@acme.com").await;
+    let ada = common::user_id(&clerk, "ada@acme.com").await;
     let acme = clerk
         .organizations()
         .create("Acme")
@@ -843,7 +816,7 @@ async fn verified_domains_invite_or_suggest_the_users_at_them() {
         .unwrap();
     let beta = clerk.organizations().create("Beta").await.unwrap();
     // A user already at the domain before it is claimed.
-    let early = user(&clerk, "early@acme.com").await;
+    let early = common::user_id(&clerk, "early@acme.com").await;
 
     let acme_com = domains
         .create(&acme.id)
@@ -909,7 +882,7 @@ async fn verified_domains_invite_or_suggest_the_users_at_them() {
 
     // A new user at the domain is invited with the default role; the invitation is theirs
     // to see, not in the organization's own list.
-    let dee = user(&clerk, "dee@acme.com").await;
+    let dee = common::user_id(&clerk, "dee@acme.com").await;
     let invited = clerk.users().organization_invitations(&dee).await.unwrap();
     assert_eq!(invited.data.len(), 1);
     assert_eq!(invited.data[0].role, "org:member");
@@ -950,7 +923,7 @@ async fn verified_domains_invite_or_suggest_the_users_at_them() {
         .await
         .unwrap();
     assert!(beta_io.affiliation_verification.is_none());
-    let fay = user(&clerk, "fay@beta.io").await;
+    let fay = common::user_id(&clerk, "fay@beta.io").await;
     assert_eq!(
         domains.list(&beta.id).await.unwrap().data[0].total_pending_suggestions,
         0
@@ -976,7 +949,7 @@ async fn verified_domains_invite_or_suggest_the_users_at_them() {
     );
 
     // Adding a verified address at a domain enrolls, an unverified one does not until verified.
-    let gus = user(&clerk, "gus@example.org").await;
+    let gus = common::user_id(&clerk, "gus@example.org").await;
     let unverified = clerk
         .email_addresses()
         .create(&gus, "gus@acme.com")
@@ -1062,7 +1035,7 @@ async fn verified_domains_invite_or_suggest_the_users_at_them() {
         .await
         .unwrap();
     assert_eq!(manual.enrollment_mode.as_str(), "manual_invitation");
-    user(&clerk, "hal@acme.com").await;
+    common::user_id(&clerk, "hal@acme.com").await;
     assert_eq!(
         domains.list(&acme.id).await.unwrap().data[0].total_pending_invitations,
         2,
@@ -1084,7 +1057,7 @@ async fn verified_domains_invite_or_suggest_the_users_at_them() {
     assert_eq!(domains.list_all().await.unwrap().total_count, Some(0));
 
     assert!(common::validate_traffic(&emulator) > 0);
-    assert_group_called(&emulator, "Organization Domains");
+    common::assert_tags_called(&emulator, &["Organization Domains"]);
 }
 
 #[tokio::test]
@@ -1153,7 +1126,7 @@ async fn roles_permissions_role_sets_and_domains_survive_a_restart() {
         Some(3)
     );
     // And their effect: a user at the domain is invited with the set's default role.
-    let ivy = user(&clerk, "ivy@acme.com").await;
+    let ivy = common::user_id(&clerk, "ivy@acme.com").await;
     let invited = clerk.users().organization_invitations(&ivy).await.unwrap();
     assert_eq!(invited.data[0].role, "org:billing");
     emulator.shutdown().await.unwrap();
@@ -1252,7 +1225,7 @@ async fn role_permission_and_domain_events_match_the_webhooks_spec() {
         .enrollment_mode("automatic_invitation")
         .await
         .unwrap();
-    user(&clerk, "ada@acme.com").await;
+    common::user_id(&clerk, "ada@acme.com").await;
     clerk
         .organization_domains()
         .update(&acme.id, &domain.id)

@@ -5,11 +5,11 @@
 
 mod common;
 
+use clerk_backend::Error;
 use clerk_backend::auth::TokenVerifier;
 use clerk_backend::models::{
     ActorTokenStatus as TicketStatus, CreateActorTokenActor, SessionRefresh,
 };
-use clerk_backend::{Clerk, Error};
 use clerk_emulator::Emulator;
 use clerk_emulator::wire::Message;
 use serde_json::{Value, json};
@@ -52,21 +52,11 @@ fn last_message(emulator: &Emulator, to: &str, slug: &str) -> Message {
         .unwrap_or_else(|| panic!("no {slug} message to {to}: {:?}", emulator.messages()))
 }
 
-async fn user_with_password(clerk: &Clerk, email: &str) -> String {
-    clerk
-        .users()
-        .create()
-        .email_address([email])
-        .await
-        .unwrap()
-        .id
-}
-
 #[tokio::test]
 async fn an_email_code_from_the_mailbox_verifies_the_address() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let user_id = user_with_password(&clerk, "ada@example.com").await;
+    let user_id = common::user_id(&clerk, "ada@example.com").await;
     let added = clerk
         .email_addresses()
         .create(&user_id, "ada.work@example.com")
@@ -205,7 +195,7 @@ fn assert_messages_match_the_webhooks_spec(emulator: &Emulator) {
 async fn a_phone_code_goes_by_sms_and_five_wrong_codes_fail_it() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let user_id = user_with_password(&clerk, "grace@example.com").await;
+    let user_id = common::user_id(&clerk, "grace@example.com").await;
     let phone = clerk
         .phone_numbers()
         .create(&user_id, "+15555550123")
@@ -323,7 +313,7 @@ async fn invitations_are_emailed_unless_notify_is_false() {
             .all(|m| m.to() != "quiet@example.com")
     );
 
-    let admin = user_with_password(&clerk, "admin@example.com").await;
+    let admin = common::user_id(&clerk, "admin@example.com").await;
     let org = clerk
         .organizations()
         .create("Acme")
@@ -353,7 +343,7 @@ async fn invitations_are_emailed_unless_notify_is_false() {
 async fn a_sign_in_token_redeems_once_into_a_session() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let user_id = user_with_password(&clerk, "ticket@example.com").await;
+    let user_id = common::user_id(&clerk, "ticket@example.com").await;
     let token = clerk.sign_in_tokens().create(&user_id).await.unwrap();
     assert_eq!(token.status, TicketStatus::Pending);
     let ticket = token.token.clone().unwrap().expose().to_owned();
@@ -427,8 +417,8 @@ async fn a_sign_in_token_redeems_once_into_a_session() {
 async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let user_id = user_with_password(&clerk, "impersonated@example.com").await;
-    let admin_id = user_with_password(&clerk, "support@example.com").await;
+    let user_id = common::user_id(&clerk, "impersonated@example.com").await;
+    let admin_id = common::user_id(&clerk, "support@example.com").await;
     // The actor may carry more than `sub`; all of it is sent, kept and put in the tokens.
     let mut more = serde_json::Map::new();
     more.insert("reason".into(), json!("support ticket 42"));
@@ -551,7 +541,7 @@ async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
 async fn a_session_refreshes_with_its_refresh_token_and_clients_verify() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let user_id = user_with_password(&clerk, "refresh@example.com").await;
+    let user_id = common::user_id(&clerk, "refresh@example.com").await;
     let session = clerk.sessions().create(&user_id).await.unwrap();
     let cookies = emulator.session_cookies(&session.id).unwrap();
 
@@ -684,7 +674,7 @@ async fn the_mailbox_and_pending_codes_survive_a_restart() {
             .await
             .unwrap();
         let clerk = emulator.client();
-        let user_id = user_with_password(&clerk, "kept@example.com").await;
+        let user_id = common::user_id(&clerk, "kept@example.com").await;
         let address = clerk
             .email_addresses()
             .create(&user_id, "kept.work@example.com")

@@ -5,7 +5,9 @@ use super::sessions::{NewSession, start_session};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{now_ms, random_base62};
 use crate::store::Db;
-use crate::wire::{Metadata, Session, TicketStatus};
+use crate::store::tickets::Ticket;
+use crate::table::Table;
+use crate::wire::{ActorToken, Metadata, Session, SignInToken, TicketStatus};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
@@ -150,4 +152,43 @@ pub(crate) fn accept_ticket(db: &mut Db, ticket: &str) -> ApiResult<Session> {
         t.object.updated_at = now;
     }
     Ok(session)
+}
+
+/// What sign-in and actor tokens share: a status and a last update.
+pub(crate) trait TicketObject: Clone {
+    fn state(&mut self) -> (&mut TicketStatus, &mut i64);
+}
+
+impl TicketObject for SignInToken {
+    fn state(&mut self) -> (&mut TicketStatus, &mut i64) {
+        (&mut self.status, &mut self.updated_at)
+    }
+}
+
+impl TicketObject for ActorToken {
+    fn state(&mut self) -> (&mut TicketStatus, &mut i64) {
+        (&mut self.status, &mut self.updated_at)
+    }
+}
+
+/// Revokes a pending ticket (`kind`: `sign_in_token` or `actor_token`, as its errors name it);
+/// a used or revoked one is refused.
+pub(crate) fn revoke<T: TicketObject>(
+    tickets: &mut Table<Ticket<T>>,
+    kind: &str,
+    id: &str,
+) -> ApiResult<T> {
+    let stored = tickets.get_mut(id).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "No {} was found with id {id}",
+            kind.replace('_', " ").replace("sign in", "sign-in")
+        ))
+    })?;
+    let (status, updated_at) = stored.object.state();
+    if *status != TicketStatus::Pending {
+        return Err(not_pending(kind, id));
+    }
+    *status = TicketStatus::Revoked;
+    *updated_at = now_ms();
+    Ok(stored.object.clone())
 }

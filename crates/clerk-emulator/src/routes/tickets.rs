@@ -98,17 +98,12 @@ async fn revoke_sign_in_token(
     State(state): State<Shared>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let mut db = state.write();
-    let stored =
-        db.tickets.sign_in_tokens.get_mut(&id).ok_or_else(|| {
-            ApiError::not_found(format!("No sign-in token was found with id {id}"))
-        })?;
-    if stored.object.status != TicketStatus::Pending {
-        return Err(not_pending("sign_in_token", &id));
-    }
-    stored.object.status = TicketStatus::Revoked;
-    stored.object.updated_at = now_ms();
-    Ok(json(&stored.object))
+    let token = revoke(
+        &mut state.write().tickets.sign_in_tokens,
+        "sign_in_token",
+        &id,
+    )?;
+    Ok(json(&token))
 }
 
 async fn create_actor_token(
@@ -181,18 +176,8 @@ async fn revoke_actor_token(
     State(state): State<Shared>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let mut db = state.write();
-    let stored = db
-        .tickets
-        .actor_tokens
-        .get_mut(&id)
-        .ok_or_else(|| ApiError::not_found(format!("No actor token was found with id {id}")))?;
-    if stored.object.status != TicketStatus::Pending {
-        return Err(not_pending("actor_token", &id));
-    }
-    stored.object.status = TicketStatus::Revoked;
-    stored.object.updated_at = now_ms();
-    Ok(json(&stored.object))
+    let token = revoke(&mut state.write().tickets.actor_tokens, "actor_token", &id)?;
+    Ok(json(&token))
 }
 
 async fn create_testing_token(State(state): State<Shared>) -> ApiResult<Response> {

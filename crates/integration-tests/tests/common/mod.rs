@@ -174,3 +174,32 @@ pub fn operations_called(emulator: &Emulator) -> std::collections::BTreeSet<Stri
         .filter_map(|e| operation_of(&spec, e))
         .collect()
 }
+
+/// Every operation of these spec tags reached the emulator in this test (nothing to check
+/// without the spec).
+pub fn assert_tags_called(emulator: &Emulator, tags: &[&str]) {
+    let called = operations_called(emulator);
+    if called.is_empty() {
+        return;
+    }
+    let missing: Vec<&str> = clerk_backend::operations::OPERATIONS
+        .iter()
+        .filter(|op| tags.contains(&op.tag) && !called.contains(op.id))
+        .map(|op| op.id)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{tags:?} operations not called: {missing:?}"
+    );
+}
+
+/// A new user with this email address; its id.
+pub async fn user_id(clerk: &clerk_backend::Clerk, email: &str) -> String {
+    clerk
+        .users()
+        .create()
+        .email_address([email])
+        .await
+        .unwrap()
+        .id
+}
