@@ -283,6 +283,10 @@ impl Worker {
                         })?
                         .to_owned();
                     self.counters.created.fetch_add(1, Ordering::Relaxed);
+                    if job.user.memberships.is_empty() {
+                        // Nothing follows: one journal write instead of two.
+                        return self.note(job, State::Done, Some(&id), None).await;
+                    }
                     self.note(job, State::Created, Some(&id), None).await?;
                     user_id = Some(id);
                 }
@@ -475,13 +479,19 @@ pub async fn run(clerk: Option<Clerk>, o: ImportOptions) -> Result<Summary, Stri
         let (mut records_n, mut invalid, mut valid, mut already) = (0u64, 0u64, 0u64, 0u64);
         for (line, record) in records {
             records_n += 1;
-            let user = match record.and_then(|u| u.validate().map(|()| u)) {
+            let checked = record
+                .map_err(|m| (None, m))
+                .and_then(|u| match u.validate() {
+                    Ok(()) => Ok(u),
+                    Err(m) => Err((Some(u.external_id), m)),
+                });
+            let user = match checked {
                 Ok(u) => u,
-                Err(message) => {
+                Err((external_id, message)) => {
                     invalid += 1;
                     reader_report.write(&Failure {
                         line,
-                        external_id: None,
+                        external_id,
                         status: None,
                         code: "invalid_record".into(),
                         message,
