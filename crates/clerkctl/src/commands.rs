@@ -65,7 +65,7 @@ fn client(cli_url: &Option<String>, key: &str) -> Result<Clerk, Failure> {
 
 fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| failed(e.to_string()))?;
-    println!("{text}");
+    say!("{text}");
     Ok(())
 }
 
@@ -182,7 +182,7 @@ async fn import_users(
         } else {
             "imported"
         };
-        println!(
+        say!(
             "{verb} {} records: {} valid, {} invalid; created {}, recovered {}, already done {}, failed {}",
             summary.records,
             summary.valid,
@@ -192,12 +192,15 @@ async fn import_users(
             summary.already_done,
             summary.failed
         );
-        println!(
+        say!(
             "{} requests at {} ({} answered 429) in {:.1} s",
-            summary.requests, summary.rate, summary.rate_limited, summary.elapsed_seconds
+            summary.requests,
+            summary.rate,
+            summary.rate_limited,
+            summary.elapsed_seconds
         );
         if summary.failed + summary.invalid > 0 {
-            println!("failures: {}", summary.report.display());
+            say!("failures: {}", summary.report.display());
         }
     }
     Ok(if summary.failed + summary.invalid > 0 {
@@ -245,7 +248,7 @@ async fn users(clerk: &Clerk, json: bool, cmd: UsersCommand) -> Result<u8, Failu
                 print_json(&page.data)?;
             } else {
                 for u in &page.data {
-                    println!("{}", user_line(&to_value(u)));
+                    say!("{}", user_line(&to_value(u)));
                 }
             }
             return Ok(0);
@@ -255,7 +258,7 @@ async fn users(clerk: &Clerk, json: bool, cmd: UsersCommand) -> Result<u8, Failu
             if json {
                 print_json(&serde_json::json!({"total_count": n}))?;
             } else {
-                println!("{n}");
+                say!("{n}");
             }
             return Ok(0);
         }
@@ -269,7 +272,7 @@ async fn users(clerk: &Clerk, json: bool, cmd: UsersCommand) -> Result<u8, Failu
             if json {
                 print_json(&deleted)?;
             } else {
-                println!("deleted {user_id}");
+                say!("deleted {user_id}");
             }
             return Ok(0);
         }
@@ -281,7 +284,7 @@ async fn users(clerk: &Clerk, json: bool, cmd: UsersCommand) -> Result<u8, Failu
     if json {
         print_json(&user)?;
     } else {
-        println!("{}", user_line(&to_value(&user)));
+        say!("{}", user_line(&to_value(&user)));
     }
     Ok(0)
 }
@@ -410,7 +413,7 @@ async fn orgs(clerk: &Clerk, json: bool, cmd: OrgsCommand) -> Result<u8, Failure
             } else {
                 for o in &page.data {
                     let o = to_value(o);
-                    println!(
+                    say!(
                         "{}\t{}\t{}",
                         o["id"].as_str().unwrap_or("?"),
                         o["slug"].as_str().unwrap_or("-"),
@@ -429,7 +432,7 @@ async fn orgs(clerk: &Clerk, json: bool, cmd: OrgsCommand) -> Result<u8, Failure
                 print_json(&o)?;
             } else {
                 let o = to_value(&o);
-                println!(
+                say!(
                     "{}\t{}\t{}",
                     o["id"].as_str().unwrap_or("?"),
                     o["slug"].as_str().unwrap_or("-"),
@@ -560,7 +563,7 @@ fn webhook_verify(
             if json {
                 print_json(&serde_json::json!({"verified": true, "type": event["type"]}))?;
             } else {
-                println!(
+                say!(
                     "verified: {}",
                     event["type"].as_str().unwrap_or("(no type)")
                 );
@@ -595,15 +598,15 @@ async fn emulator(args: EmulatorArgs) -> Result<u8, Failure> {
         builder = builder.webhook(WebhookTarget::new(url, secret));
     }
     let emulator = builder.start().await.map_err(|e| failed(e.to_string()))?;
-    println!("Clerk emulator listening on {}", emulator.url());
-    println!();
-    println!("CLERK_API_URL={}", emulator.url());
-    println!("CLERK_SECRET_KEY={}", emulator.secret_key());
-    println!("CLERK_PUBLISHABLE_KEY={}", emulator.publishable_key());
+    say!("Clerk emulator listening on {}", emulator.url());
+    say!("");
+    say!("CLERK_API_URL={}", emulator.url());
+    say!("CLERK_SECRET_KEY={}", emulator.secret_key());
+    say!("CLERK_PUBLISHABLE_KEY={}", emulator.publishable_key());
     if let Some(path) = &args.state {
-        println!("State: {}", path.display());
+        say!("State: {}", path.display());
     }
-    println!("Press Ctrl-C to stop.");
+    say!("Press Ctrl-C to stop.");
     let _ = std::io::stdout().flush();
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("error: cannot wait for Ctrl-C: {e}");

@@ -38,7 +38,7 @@ impl std::str::FromStr for Rate {
 impl std::fmt::Display for Rate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ms = self.window.as_millis();
-        if ms % 1000 == 0 {
+        if ms.is_multiple_of(1000) {
             write!(f, "{}/{}s", self.requests, ms / 1000)
         } else {
             write!(f, "{}/{}ms", self.requests, ms)

@@ -5,6 +5,15 @@
 //! request (`api`), verifies session tokens and webhooks, and runs a local emulator. The secret
 //! key comes from `CLERK_SECRET_KEY` only, and is never printed.
 
+/// Prints a line on stdout; a closed stdout (`clerkctl users list | head -1`) is not an error
+/// worth a panic, so write errors are ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod commands;
 mod import;
 mod limiter;

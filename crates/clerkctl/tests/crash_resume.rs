@@ -21,10 +21,10 @@ fn source_user(i: usize) -> Value {
         "phone_numbers": [format!("+1555{i:07}")],
         "first_name": format!("First{i}"),
         "last_name": "Crash",
-        "public_metadata": {"n": i, "tier": if i % 2 == 0 { "even" } else { "odd" }},
+        "public_metadata": {"n": i, "tier": if i.is_multiple_of(2) { "even" } else { "odd" }},
         "private_metadata": {"legacy_id": i * 7},
     });
-    if i % 10 == 0 {
+    if i.is_multiple_of(10) {
         user["unverified_email_addresses"] = json!([format!("pending{i}@example.net")]);
     }
     user
