@@ -315,6 +315,29 @@ async fn export_streams_every_user_as_jsonl_and_csv() {
     );
     assert_eq!(lines.count(), 7);
     assert!(text.contains("e3@example.com"));
+
+    // The CSV imports into another instance with the generic mapping, sign-up times kept.
+    let csv = dir.join("users.csv");
+    std::fs::write(&csv, &text).unwrap();
+    let target = Emulator::start().await.unwrap();
+    let mut cmd = clerkctl(&target);
+    cmd.args(["users", "import", "--json", "--quiet"]).arg(&csv);
+    let out = output(cmd).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout_json(&out)["created"], json!(7));
+    let before = users_by_external_id(&emulator).await;
+    let after = users_by_external_id(&target).await;
+    for u in before.values().flatten() {
+        let id = u["id"].as_str().unwrap();
+        let copy = &after[id][0];
+        assert_eq!(emails(copy), emails(u));
+        assert_eq!(copy["created_at"], u["created_at"]);
+        assert_eq!(copy["first_name"], u["first_name"]);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -351,7 +351,8 @@ fn generic(o: &Map<String, Value>) -> Result<SourceUser, String> {
         public_metadata: object_field(o, "public_metadata")?,
         private_metadata: object_field(o, "private_metadata")?,
         unsafe_metadata: object_field(o, "unsafe_metadata")?,
-        created_at: str_field(o, "created_at"),
+        // RFC 3339, or Unix milliseconds as `users export` writes them.
+        created_at: str_field(o, "created_at").map(|c| c.parse::<i64>().map_or(c, rfc3339_from_ms)),
         memberships,
     })
 }
