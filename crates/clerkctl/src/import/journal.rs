@@ -72,6 +72,16 @@ pub fn load(path: &Path) -> Result<(HashMap<String, Entry>, usize), String> {
     Ok((map, torn))
 }
 
+/// The file's last byte, read without loading the file.
+fn last_byte(path: &Path, len: u64) -> std::io::Result<u8> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = File::open(path)?;
+    f.seek(SeekFrom::Start(len - 1))?;
+    let mut b = [0u8; 1];
+    f.read_exact(&mut b)?;
+    Ok(b[0])
+}
+
 type Job = (Vec<u8>, oneshot::Sender<Result<(), String>>);
 
 /// Appends entries from any task; a background thread writes whatever is queued, syncs once
@@ -92,10 +102,7 @@ impl Journal {
         // A torn last line from a crash must not swallow the next entry.
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         if len > 0 {
-            let last = std::fs::read(path)
-                .ok()
-                .and_then(|b| b.last().copied())
-                .unwrap_or(b'\n');
+            let last = last_byte(path, len).unwrap_or(b'\n');
             if last != b'\n' {
                 file.write_all(b"\n")
                     .map_err(|e| format!("cannot write the journal: {e}"))?;
