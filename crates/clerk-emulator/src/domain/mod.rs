@@ -7,6 +7,7 @@
 pub(crate) mod access_lists;
 pub(crate) mod identifications;
 pub(crate) mod images;
+pub(crate) mod instance;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod mailbox;
