@@ -7,6 +7,7 @@
 //! stores is in a submodule of its own; nothing here depends on the routes.
 
 pub(crate) mod access_lists;
+pub(crate) mod instance;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod machine_auth;
@@ -198,6 +199,8 @@ pub(crate) struct Db {
     pub(crate) org_roles: org_roles::RoleData,
     #[serde(default)]
     pub(crate) org_domains: org_domains::DomainData,
+    #[serde(default)]
+    pub(crate) instance: instance::InstanceData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -237,6 +240,7 @@ impl Db {
         tables.extend(self.machine_auth.tables());
         tables.extend(self.org_roles.tables());
         tables.extend(self.org_domains.tables());
+        tables.extend(self.instance.tables());
         tables
     }
 

@@ -82,13 +82,22 @@ pub(crate) fn covers(entry: &str, kind: Ident, value: &str, subaddresses: bool) 
     }
 }
 
-/// Refuses identifiers the lists do not allow: off the allow-list (when it has entries) or on
-/// the block-list (unless also allowed).
+/// Refuses identifiers the restrictions do not allow: off the allow-list (when it applies: see
+/// `instance::allowlist_on`), on the block-list (when it applies, and unless also allowed),
+/// or an email address with a subaddress or at a disposable provider when the instance blocks
+/// those.
 pub(crate) fn check_identifiers(db: &Db, identifiers: &[(Ident, &str)]) -> ApiResult<()> {
     let lists = &db.access_lists;
+    let settings = super::instance::settings(db);
+    let allowlist_on = super::instance::allowlist_on(db, &settings);
+    let blocklist_on = super::instance::blocklist_on(&settings);
     let mut refused = Vec::new();
     for &(kind, value) in identifiers {
         if !matches!(kind, Ident::Email | Ident::Phone | Ident::Web3) {
+            continue;
+        }
+        if kind == Ident::Email && super::instance::email_refused(&settings, value) {
+            refused.push(value.to_owned());
             continue;
         }
         let allowed = lists.allowlist.values().any(|e| {
@@ -101,7 +110,7 @@ pub(crate) fn check_identifiers(db: &Db, identifiers: &[(Ident, &str)]) -> ApiRe
                 .as_deref()
                 .is_some_and(|i| covers(i, kind, value, true))
         });
-        if !allowed && (blocked || !lists.allowlist.is_empty()) {
+        if !allowed && ((blocklist_on && blocked) || allowlist_on) {
             refused.push(value.to_owned());
         }
     }

@@ -22,9 +22,6 @@ use serde_json::{Value, json};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
-/// The membership limit of an organization created without one: Clerk's default instance
-/// setting (DOCS guides/organizations/configure). 0 means unlimited.
-pub(crate) const DEFAULT_MAX_MEMBERSHIPS: i64 = 5;
 
 pub(crate) const DEFAULT_INVITATION_DAYS: i64 = 30;
 

@@ -5,8 +5,8 @@
 //! without case; an email domain entry (`example.com` or `*@example.com`) covers every address
 //! at that domain and `*@*.example.com` every address at its subdomains; a blocked address also
 //! blocks its subaddresses (`john+x@...`, `#`, `=`); an identifier on both lists is allowed.
-//! The allow-list applies once it has an entry (Clerk has a separate switch; the emulator has
-//! no instance settings, so a non-empty list is the switch). A refused identifier is 403
+//! Whether each list applies is the instance's restrictions setting (`routes::instance`); while
+//! the allow-list switch was never set, the allow-list applies once it has an entry. A refused identifier is 403
 //! `not_allowed_access` with `meta.identifiers` (ERR auth.go/IdentifierNotAllowedAccess, marked
 //! as a Backend API error; `POST /v1/users` declares a 403 in the spec).
 

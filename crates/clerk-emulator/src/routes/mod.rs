@@ -2,7 +2,10 @@
 //! the rules in [`crate::domain`] and write the answer; they do not call one another.
 
 pub(crate) mod access_lists;
+pub(crate) mod admin_portal;
+pub(crate) mod domains;
 pub(crate) mod identifications;
+pub(crate) mod instance;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod machine_auth;
@@ -10,6 +13,7 @@ pub(crate) mod mailbox;
 pub(crate) mod org_domains;
 pub(crate) mod org_roles;
 pub(crate) mod organizations;
+pub(crate) mod redirect_urls;
 pub(crate) mod sessions;
 pub(crate) mod tickets;
 pub(crate) mod users;

@@ -50,6 +50,7 @@ async fn create_domain(
     if !orgs::org_exists(&db, &org_id) {
         return Err(org_not_found());
     }
+    crate::domain::instance::check_org_domain(&db, body.enrollment_mode.as_deref())?;
     let name = check_domain_name(
         body.name
             .as_deref()
@@ -189,6 +190,9 @@ async fn update_domain(
         .transpose()?;
     let mut db = state.write();
     find(&db, &org_id, &domain_id)?;
+    if body.enrollment_mode.is_some() {
+        crate::domain::instance::check_org_domain(&db, body.enrollment_mode.as_deref())?;
+    }
     let d = db
         .org_domains
         .domains

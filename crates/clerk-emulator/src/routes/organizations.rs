@@ -123,6 +123,8 @@ async fn create_organization(
     let image_url = state.default_image_url();
     let org = {
         let mut db = state.write();
+        crate::domain::instance::check_orgs_enabled(&db)?;
+        let settings = crate::domain::instance::settings(&db);
         if let Some(creator) = &body.created_by
             && !db.users.contains_key(creator)
         {
@@ -150,8 +152,8 @@ async fn create_organization(
             members_count: None,
             missing_member_with_elevated_permissions: None,
             pending_invitations_count: None,
-            max_allowed_memberships: max.unwrap_or(DEFAULT_MAX_MEMBERSHIPS),
-            admin_delete_enabled: true,
+            max_allowed_memberships: max.unwrap_or(settings.max_allowed_memberships),
+            admin_delete_enabled: settings.admin_delete_enabled,
             public_metadata: body.public_metadata.clone().unwrap_or_default(),
             private_metadata: Some(body.private_metadata.clone().unwrap_or_default()),
             created_by: body.created_by.clone(),

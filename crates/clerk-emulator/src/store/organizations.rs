@@ -4,6 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::wire::*;
 
+/// The membership limit of an organization created without one: Clerk's default instance
+/// setting (DOCS guides/organizations/configure). 0 means unlimited.
+pub(crate) const DEFAULT_MAX_MEMBERSHIPS: i64 = 5;
+
 /// Organizations, memberships and organization invitations as stored, each by id (ids sort in
 /// creation order).
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ mod macros;
 
 mod access_lists;
 mod billing;
+mod instance;
 mod invitations;
 mod messages;
 mod organization_domains;
@@ -30,6 +31,7 @@ mod waitlist;
 
 pub use access_lists::*;
 pub use billing::*;
+pub use instance::*;
 pub use invitations::*;
 pub use messages::*;
 pub use organization_domains::*;
