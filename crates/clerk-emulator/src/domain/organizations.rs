@@ -22,7 +22,6 @@ use serde_json::{Value, json};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
-
 pub(crate) const DEFAULT_INVITATION_DAYS: i64 = 30;
 
 pub(crate) const MAX_BULK_INVITATIONS: usize = 10;
