@@ -478,6 +478,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::machine_auth::router())
         .merge(routes::org_roles::router())
         .merge(routes::org_domains::router())
+        .merge(routes::message_templates::router())
+        .merge(routes::waitlist::router())
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), durable))

@@ -11,11 +11,13 @@ pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod machine_auth;
 pub(crate) mod mailbox;
+pub(crate) mod message_templates;
 pub(crate) mod org_domains;
 pub(crate) mod org_roles;
 pub(crate) mod organizations;
 pub(crate) mod tickets;
 pub(crate) mod verifications;
+pub(crate) mod waitlist;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -198,6 +200,10 @@ pub(crate) struct Db {
     pub(crate) org_roles: org_roles::RoleData,
     #[serde(default)]
     pub(crate) org_domains: org_domains::DomainData,
+    #[serde(default)]
+    pub(crate) message_templates: message_templates::MessageTemplateData,
+    #[serde(default)]
+    pub(crate) waitlist: waitlist::WaitlistData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -237,6 +243,8 @@ impl Db {
         tables.extend(self.machine_auth.tables());
         tables.extend(self.org_roles.tables());
         tables.extend(self.org_domains.tables());
+        tables.extend(self.message_templates.tables());
+        tables.extend(self.waitlist.tables());
         tables
     }
 

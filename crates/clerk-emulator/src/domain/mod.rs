@@ -10,6 +10,7 @@ pub(crate) mod images;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod mailbox;
+pub(crate) mod message_templates;
 pub(crate) mod org_domains;
 pub(crate) mod org_roles;
 pub(crate) mod organizations;
@@ -19,6 +20,7 @@ pub(crate) mod tickets;
 pub(crate) mod users;
 pub(crate) mod validate;
 pub(crate) mod verifications;
+pub(crate) mod waitlist;
 
 #[cfg(test)]
 mod tests {
