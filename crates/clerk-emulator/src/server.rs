@@ -480,6 +480,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::org_domains::router())
         .merge(routes::message_templates::router())
         .merge(routes::waitlist::router())
+        .merge(routes::connections::router())
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), durable))

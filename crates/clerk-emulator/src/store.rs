@@ -7,6 +7,7 @@
 //! stores is in a submodule of its own; nothing here depends on the routes.
 
 pub(crate) mod access_lists;
+pub(crate) mod connections;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod machine_auth;
@@ -204,6 +205,8 @@ pub(crate) struct Db {
     pub(crate) message_templates: message_templates::MessageTemplateData,
     #[serde(default)]
     pub(crate) waitlist: waitlist::WaitlistData,
+    #[serde(default)]
+    pub(crate) connections: connections::ConnectionData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -245,6 +248,7 @@ impl Db {
         tables.extend(self.org_domains.tables());
         tables.extend(self.message_templates.tables());
         tables.extend(self.waitlist.tables());
+        tables.extend(self.connections.tables());
         tables
     }
 

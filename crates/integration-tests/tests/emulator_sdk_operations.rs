@@ -517,9 +517,9 @@ const VERIFICATIONS_AND_TICKETS: &[&str] = &[
     "CreateTestingToken",
 ];
 
-/// Operations whose typed end-to-end tests are in `emulator_templates.rs` and
-/// `emulator_waitlist.rs`.
-const TEMPLATES_AND_WAITLIST: &[&str] = &[
+/// Operations whose typed end-to-end tests are in `emulator_templates.rs`,
+/// `emulator_waitlist.rs` and `emulator_connections.rs`.
+const TEMPLATES_WAITLIST_CONNECTIONS: &[&str] = &[
     "GetTemplateList",
     "GetTemplate",
     "UpsertTemplate",
@@ -532,6 +532,16 @@ const TEMPLATES_AND_WAITLIST: &[&str] = &[
     "DeleteWaitlistEntry",
     "InviteWaitlistEntry",
     "RejectWaitlistEntry",
+    "ListSAMLConnections",
+    "CreateSAMLConnection",
+    "GetSAMLConnection",
+    "UpdateSAMLConnection",
+    "DeleteSAMLConnection",
+    "ListEnterpriseConnections",
+    "CreateEnterpriseConnection",
+    "GetEnterpriseConnection",
+    "UpdateEnterpriseConnection",
+    "DeleteEnterpriseConnection",
 ];
 
 #[tokio::test]
@@ -555,7 +565,7 @@ async fn every_operation_the_emulator_implements_is_exercised_through_the_sdk() 
             let in_own_file = clerk_backend::operations::find(id)
                 .is_some_and(|op| op.tag == "Users" || OWN_FILE_TAGS.contains(&op.tag));
             let in_verifications_file = VERIFICATIONS_AND_TICKETS.contains(&id.as_str())
-                || TEMPLATES_AND_WAITLIST.contains(&id.as_str());
+                || TEMPLATES_WAITLIST_CONNECTIONS.contains(&id.as_str());
             !here.contains(id.as_str()) && !in_own_file && !in_verifications_file
         })
         .collect();

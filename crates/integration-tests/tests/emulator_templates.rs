@@ -382,7 +382,7 @@ async fn a_preview_renders_sample_values_without_storing() {
 }
 
 #[tokio::test]
-async fn a_changed_template_survives_a_restart() {
+async fn templates_waitlist_entries_and_connections_survive_a_restart() {
     let dir = std::env::temp_dir().join(format!("clerk-emu-templates-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let state = dir.join("state.json");
@@ -406,6 +406,16 @@ async fn a_changed_template_survives_a_restart() {
             .create("kept@example.com")
             .await
             .unwrap();
+        emulator
+            .client()
+            .enterprise_connections()
+            .create(
+                "Kept",
+                clerk_backend::models::EnterpriseConnectionProvider::OidcCustom,
+                ["kept.example.com"],
+            )
+            .await
+            .unwrap();
         emulator.shutdown().await.unwrap();
     }
     let emulator = Emulator::builder()
@@ -424,6 +434,13 @@ async fn a_changed_template_survives_a_restart() {
     let entries = emulator.client().waitlist_entries().list().await.unwrap();
     assert_eq!(entries.data.len(), 1);
     assert_eq!(entries.data[0].email_address, "kept@example.com");
+    let connections = emulator
+        .client()
+        .enterprise_connections()
+        .list()
+        .await
+        .unwrap();
+    assert_eq!(connections.data[0].domains, ["kept.example.com"]);
     emulator.shutdown().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }

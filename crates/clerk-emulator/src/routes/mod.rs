@@ -2,6 +2,7 @@
 //! the rules in [`crate::domain`] and write the answer; they do not call one another.
 
 pub(crate) mod access_lists;
+pub(crate) mod connections;
 pub(crate) mod identifications;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;

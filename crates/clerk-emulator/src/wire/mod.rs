@@ -17,6 +17,7 @@ mod macros;
 
 mod access_lists;
 mod billing;
+mod connections;
 mod invitations;
 mod messages;
 mod organization_domains;
@@ -31,6 +32,7 @@ mod waitlist;
 
 pub use access_lists::*;
 pub use billing::*;
+pub use connections::*;
 pub use invitations::*;
 pub use messages::*;
 pub use organization_domains::*;
