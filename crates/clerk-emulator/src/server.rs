@@ -481,6 +481,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::message_templates::router())
         .merge(routes::waitlist::router())
         .merge(routes::connections::router())
+        .merge(routes::svix::router())
+        .merge(routes::sign_ups::router())
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), durable))

@@ -16,6 +16,7 @@ pub(crate) mod message_templates;
 pub(crate) mod org_domains;
 pub(crate) mod org_roles;
 pub(crate) mod organizations;
+pub(crate) mod svix;
 pub(crate) mod tickets;
 pub(crate) mod verifications;
 pub(crate) mod waitlist;
@@ -207,6 +208,8 @@ pub(crate) struct Db {
     pub(crate) waitlist: waitlist::WaitlistData,
     #[serde(default)]
     pub(crate) connections: connections::ConnectionData,
+    #[serde(default)]
+    pub(crate) svix: svix::SvixData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -249,6 +252,7 @@ impl Db {
         tables.extend(self.message_templates.tables());
         tables.extend(self.waitlist.tables());
         tables.extend(self.connections.tables());
+        tables.extend(self.svix.tables());
         tables
     }
 

@@ -518,7 +518,7 @@ const VERIFICATIONS_AND_TICKETS: &[&str] = &[
 ];
 
 /// Operations whose typed end-to-end tests are in `emulator_templates.rs`,
-/// `emulator_waitlist.rs` and `emulator_connections.rs`.
+/// `emulator_waitlist.rs`, `emulator_connections.rs` and `emulator_svix_sign_ups.rs`.
 const TEMPLATES_WAITLIST_CONNECTIONS: &[&str] = &[
     "GetTemplateList",
     "GetTemplate",
@@ -542,6 +542,11 @@ const TEMPLATES_WAITLIST_CONNECTIONS: &[&str] = &[
     "GetEnterpriseConnection",
     "UpdateEnterpriseConnection",
     "DeleteEnterpriseConnection",
+    "CreateSvixApp",
+    "DeleteSvixApp",
+    "GenerateSvixAuthURL",
+    "GetSignUp",
+    "UpdateSignUp",
 ];
 
 #[tokio::test]

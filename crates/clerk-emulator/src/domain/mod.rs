@@ -17,6 +17,8 @@ pub(crate) mod org_roles;
 pub(crate) mod organizations;
 pub(crate) mod paging;
 pub(crate) mod sessions;
+pub(crate) mod sign_ups;
+pub(crate) mod svix;
 pub(crate) mod tickets;
 pub(crate) mod users;
 pub(crate) mod validate;

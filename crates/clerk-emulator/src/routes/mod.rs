@@ -13,6 +13,8 @@ pub(crate) mod org_domains;
 pub(crate) mod org_roles;
 pub(crate) mod organizations;
 pub(crate) mod sessions;
+pub(crate) mod sign_ups;
+pub(crate) mod svix;
 pub(crate) mod tickets;
 pub(crate) mod users;
 pub(crate) mod verifications;
