@@ -7,16 +7,20 @@
 //! stores is in a submodule of its own; nothing here depends on the routes.
 
 pub(crate) mod access_lists;
+pub(crate) mod connections;
 pub(crate) mod instance;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod machine_auth;
 pub(crate) mod mailbox;
+pub(crate) mod message_templates;
 pub(crate) mod org_domains;
 pub(crate) mod org_roles;
 pub(crate) mod organizations;
+pub(crate) mod svix;
 pub(crate) mod tickets;
 pub(crate) mod verifications;
+pub(crate) mod waitlist;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -201,6 +205,14 @@ pub(crate) struct Db {
     pub(crate) org_domains: org_domains::DomainData,
     #[serde(default)]
     pub(crate) instance: instance::InstanceData,
+    #[serde(default)]
+    pub(crate) message_templates: message_templates::MessageTemplateData,
+    #[serde(default)]
+    pub(crate) waitlist: waitlist::WaitlistData,
+    #[serde(default)]
+    pub(crate) connections: connections::ConnectionData,
+    #[serde(default)]
+    pub(crate) svix: svix::SvixData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -241,6 +253,10 @@ impl Db {
         tables.extend(self.org_roles.tables());
         tables.extend(self.org_domains.tables());
         tables.extend(self.instance.tables());
+        tables.extend(self.message_templates.tables());
+        tables.extend(self.waitlist.tables());
+        tables.extend(self.connections.tables());
+        tables.extend(self.svix.tables());
         tables
     }
 

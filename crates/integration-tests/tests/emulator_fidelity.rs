@@ -229,20 +229,20 @@ async fn unknown_routes_and_operations_not_emulated() {
     let (status, body, _) = raw(&emulator, "GET", "/v1/no_such_thing", Some(&auth), None).await;
     assert_eq!(status, 404);
     assert_clerk_error(&body, "resource_not_found");
-    let (status, body, _) = raw(&emulator, "GET", "/v1/saml_connections", Some(&auth), None).await;
+    let (status, body, _) = raw(&emulator, "GET", "/v1/scim_directories", Some(&auth), None).await;
     assert_eq!(status, 501);
     assert_clerk_error(&body, "operation_not_implemented");
     assert!(
         body["errors"][0]["long_message"]
             .as_str()
             .unwrap()
-            .contains("ListSAMLConnections"),
+            .contains("ListSCIMDirectories"),
         "{body}"
     );
     let (status, body, _) = raw(
         &emulator,
         "POST",
-        "/v1/waitlist_entries",
+        "/v1/scim_directories",
         Some(&auth),
         Some(b"{}"),
     )
@@ -252,7 +252,7 @@ async fn unknown_routes_and_operations_not_emulated() {
         body["errors"][0]["long_message"]
             .as_str()
             .unwrap()
-            .contains("CreateWaitlistEntry"),
+            .contains("CreateSCIMDirectory"),
         "{body}"
     );
     // A known path with a method it does not have.

@@ -138,7 +138,6 @@ pub(crate) fn keep(db: &mut Db, body: &InvitationBody, inv: Invitation) {
             "invitation".into(),
             serde_json::json!({"public_metadata": inv.public_metadata}),
         );
-        let url = inv.url.clone().unwrap_or_default();
         super::mailbox::send_email(
             db,
             super::mailbox::Recipient {
@@ -147,8 +146,6 @@ pub(crate) fn keep(db: &mut Db, body: &InvitationBody, inv: Invitation) {
                 user_id: None,
             },
             body.template_slug.as_deref().unwrap_or("invitation"),
-            "You have been invited".to_owned(),
-            format!("You have been invited to sign up. Accept the invitation: {url}"),
             data,
         );
     }

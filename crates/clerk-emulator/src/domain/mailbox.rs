@@ -1,13 +1,15 @@
 //! The rules of the mailbox group, below HTTP: what its handlers in
 //! `routes::mailbox` call.
 
+use super::message_templates::{plain_text, render};
 use crate::ids::{new_id, now_ms};
 use crate::store::Db;
 use crate::wire::{Email, Metadata, SmsMessage};
 use serde::Deserialize;
+use serde_json::Value;
 
-/// The sender's local part and number the emulator signs messages with.
-pub(crate) const FROM_EMAIL_NAME: &str = "notifications";
+/// The sender's local part when a message has no template, and the number SMS come from.
+pub(crate) const FROM_EMAIL_NAME: &str = super::message_templates::DEFAULT_FROM_EMAIL_NAME;
 
 pub(crate) const FROM_PHONE_NUMBER: &str = "+15555550100";
 
@@ -18,29 +20,40 @@ pub(crate) struct Recipient<'a> {
     pub(crate) user_id: Option<&'a str>,
 }
 
-/// Sends an email: keeps it in the mailbox and queues `email.created`. Returns its id.
-pub(crate) fn send_email(
-    db: &mut Db,
-    to: Recipient<'_>,
-    slug: &str,
-    subject: String,
-    text: String,
-    data: Metadata,
-) -> String {
+/// Sends an email rendered from the instance's email template `slug` with `data`: keeps it
+/// in the mailbox and queues `email.created`. The template's subject, body and sender are
+/// used, and its `delivered_by_clerk` is the message's. Returns its id.
+pub(crate) fn send_email(db: &mut Db, to: Recipient<'_>, slug: &str, data: Metadata) -> String {
+    let template = super::message_templates::find(db, "email", slug);
+    let vars = Value::Object(data.clone());
+    let (subject, html, from, delivered) = match &template {
+        Some(t) => (
+            render(t.subject.as_deref().unwrap_or_default(), &vars, false),
+            render(&t.body, &vars, true),
+            t.from_email_name.clone(),
+            t.delivered_by_clerk,
+        ),
+        None => (
+            slug.to_owned(),
+            String::new(),
+            FROM_EMAIL_NAME.to_owned(),
+            true,
+        ),
+    };
     let email = Email {
         object: "email".into(),
         id: new_id("ema"),
         slug: Some(slug.to_owned()),
-        from_email_name: FROM_EMAIL_NAME.into(),
+        from_email_name: from,
         to_email_address: to.address.to_owned(),
         email_address_id: to.identification_id.map(str::to_owned),
         user_id: to.user_id.map(str::to_owned),
         subject,
-        body: format!("<p>{}</p>", escape_html(&text)),
-        body_plain: Some(text),
+        body_plain: Some(plain_text(&html)),
+        body: html,
         status: "queued".into(),
         data,
-        delivered_by_clerk: true,
+        delivered_by_clerk: delivered,
         created_at: now_ms(),
     };
     db.emit("email.created", &email);
@@ -49,14 +62,15 @@ pub(crate) fn send_email(
     id
 }
 
-/// Sends an SMS message: keeps it and queues `sms.created`. Returns its id.
-pub(crate) fn send_sms(
-    db: &mut Db,
-    to: Recipient<'_>,
-    slug: &str,
-    text: String,
-    data: Metadata,
-) -> String {
+/// Sends an SMS message rendered from the instance's SMS template `slug` with `data`: keeps
+/// it and queues `sms.created`. Returns its id.
+pub(crate) fn send_sms(db: &mut Db, to: Recipient<'_>, slug: &str, data: Metadata) -> String {
+    let template = super::message_templates::find(db, "sms", slug);
+    let vars = Value::Object(data.clone());
+    let (text, delivered) = match &template {
+        Some(t) => (render(&t.body, &vars, false), t.delivered_by_clerk),
+        None => (String::new(), true),
+    };
     let sms = SmsMessage {
         object: "sms_message".into(),
         id: new_id("sms"),
@@ -68,7 +82,7 @@ pub(crate) fn send_sms(
         message: text,
         status: "queued".into(),
         data,
-        delivered_by_clerk: true,
+        delivered_by_clerk: delivered,
         created_at_ms: now_ms(),
         created_at: 0,
     };
@@ -93,11 +107,6 @@ pub(crate) fn send_organization_invitation(
     data.insert("org".into(), serde_json::json!({"name": organization_name}));
     data.insert("role".into(), serde_json::json!(invitation.role));
     data.insert("action_url".into(), serde_json::json!(invitation.url));
-    let link = invitation
-        .url
-        .as_deref()
-        .map(|u| format!(" Accept the invitation: {u}"))
-        .unwrap_or_default();
     send_email(
         db,
         Recipient {
@@ -106,8 +115,6 @@ pub(crate) fn send_organization_invitation(
             user_id: None,
         },
         "organization_invitation",
-        format!("You have been invited to join {organization_name}"),
-        format!("You have been invited to join {organization_name}.{link}"),
         data,
     );
 }

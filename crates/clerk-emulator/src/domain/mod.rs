@@ -5,21 +5,26 @@
 //! modules need not call one another.
 
 pub(crate) mod access_lists;
+pub(crate) mod connections;
 pub(crate) mod identifications;
 pub(crate) mod images;
 pub(crate) mod instance;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod mailbox;
+pub(crate) mod message_templates;
 pub(crate) mod org_domains;
 pub(crate) mod org_roles;
 pub(crate) mod organizations;
 pub(crate) mod paging;
 pub(crate) mod sessions;
+pub(crate) mod sign_ups;
+pub(crate) mod svix;
 pub(crate) mod tickets;
 pub(crate) mod users;
 pub(crate) mod validate;
 pub(crate) mod verifications;
+pub(crate) mod waitlist;
 
 #[cfg(test)]
 mod tests {

@@ -90,22 +90,9 @@ pub(crate) fn prepare(state: &Shared, identification_id: &str, phone: bool) -> A
     let mut data = Metadata::new();
     data.insert("otp_code".into(), json!(code));
     if phone {
-        send_sms(
-            &mut db,
-            to,
-            "verification_code",
-            format!("{code} is your verification code."),
-            data,
-        );
+        send_sms(&mut db, to, "verification_code", data);
     } else {
-        send_email(
-            &mut db,
-            to,
-            "verification_code",
-            format!("{code} is your verification code"),
-            format!("{code} is your verification code. It expires in 10 minutes."),
-            data,
-        );
+        send_email(&mut db, to, "verification_code", data);
     }
     Ok(json(&verification))
 }
