@@ -435,16 +435,7 @@ pub(crate) fn delete_saml(db: &mut Db, id: &str) -> ApiResult<()> {
 /// The SAML connections a list asks for, with the total before paging.
 pub(crate) fn list_saml(db: &Db, p: &SamlListParams) -> ApiResult<(Vec<SamlConnection>, usize)> {
     let raw = p.order_by.as_deref().unwrap_or("-created_at");
-    let (field, desc) = match raw.strip_prefix('-') {
-        Some(rest) => (rest, true),
-        None => (raw.strip_prefix('+').unwrap_or(raw), false),
-    };
-    if !["created_at", "name"].contains(&field) {
-        return Err(ApiError::value_invalid(
-            "order_by",
-            format!("{raw} does not match one of the allowed values for parameter order_by"),
-        ));
-    }
+    let (field, desc) = super::paging::sort_order(raw, &["created_at", "name"])?;
     let (limit, offset) = paging(p.limit, p.offset)?;
     let query = p
         .query

@@ -345,19 +345,10 @@ pub(crate) fn duplicate_key() -> ApiError {
 
 /// `order_by` among `created_at`, `name`, `key`, `+`/`-` prefixed; newest first by default.
 pub(crate) fn order(order_by: Option<&str>) -> ApiResult<(&str, bool)> {
-    let raw = order_by.unwrap_or("-created_at");
-    let (field, desc) = match raw.strip_prefix('-') {
-        Some(rest) => (rest, true),
-        None => (raw.strip_prefix('+').unwrap_or(raw), false),
-    };
-    if ["created_at", "name", "key"].contains(&field) {
-        Ok((field, desc))
-    } else {
-        Err(ApiError::value_invalid(
-            "order_by",
-            format!("{raw} does not match one of the allowed values for parameter order_by"),
-        ))
-    }
+    super::paging::sort_order(
+        order_by.unwrap_or("-created_at"),
+        &["created_at", "name", "key"],
+    )
 }
 
 /// Rows filtered by `query` (exact id, partial name or key), ordered and paged.

@@ -2,7 +2,7 @@
 //! `routes::organizations` call.
 
 use super::org_roles::{self, is_admin_role};
-use crate::domain::paging::page_limit;
+use crate::domain::paging::sort_order;
 use crate::domain::validate::{check_metadata, deep_merge, parse_rfc3339_ms, valid_email};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, random_base62};
@@ -232,35 +232,13 @@ pub(crate) fn parse_order<'a>(
     allowed: &[&str],
     default: (&'a str, bool),
 ) -> ApiResult<(&'a str, bool)> {
-    let Some(raw) = order_by.first() else {
-        return Ok(default);
-    };
-    let (name, desc) = match raw.strip_prefix('-') {
-        Some(rest) => (rest, true),
-        None => (raw.strip_prefix('+').unwrap_or(raw), false),
-    };
-    if allowed.contains(&name) {
-        Ok((name, desc))
-    } else {
-        Err(ApiError::value_invalid(
-            "order_by",
-            format!("{raw} does not match one of the allowed values for parameter order_by"),
-        ))
+    match order_by.first() {
+        None => Ok(default),
+        Some(raw) => sort_order(raw, allowed),
     }
 }
 
-/// `limit` and `offset` as Clerk reads them: a limit outside 1..=500 is 10, a negative offset
-/// an error.
-pub(crate) fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usize, usize)> {
-    let offset = offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::value_invalid(
-            "offset",
-            "offset must be greater than or equal to 0.",
-        ));
-    }
-    Ok((page_limit(limit), offset as usize))
-}
+pub(crate) use super::paging::paging;
 
 /// `None` sorts after every value ascending, before them descending.
 pub(crate) fn cmp_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {

@@ -3,6 +3,38 @@
 use axum::response::Response;
 use serde::Serialize;
 
+use crate::error::{ApiError, ApiResult};
+
+/// An `order_by` value (`field`, `+field` or `-field`) among the fields a list allows: the
+/// field and whether it sorts descending; 422 `form_param_value_invalid` otherwise.
+pub(crate) fn sort_order<'a>(raw: &'a str, allowed: &[&str]) -> ApiResult<(&'a str, bool)> {
+    let (field, desc) = match raw.strip_prefix('-') {
+        Some(rest) => (rest, true),
+        None => (raw.strip_prefix('+').unwrap_or(raw), false),
+    };
+    if allowed.contains(&field) {
+        Ok((field, desc))
+    } else {
+        Err(ApiError::value_invalid(
+            "order_by",
+            format!("{raw} does not match one of the allowed values for parameter order_by"),
+        ))
+    }
+}
+
+/// `limit` and `offset` as Clerk reads them: a limit outside 1..=500 is 10, a negative offset
+/// an error.
+pub(crate) fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usize, usize)> {
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::value_invalid(
+            "offset",
+            "offset must be greater than or equal to 0.",
+        ));
+    }
+    Ok((page_limit(limit), offset as usize))
+}
+
 /// The page size Clerk uses: 1..=500 as asked, anything else silently 10.
 pub(crate) fn page_limit(limit: Option<i64>) -> usize {
     match limit {

@@ -252,16 +252,8 @@ pub(crate) fn list(db: &Db, p: &ListParams) -> ApiResult<(Vec<WaitlistEntry>, us
         },
     };
     let raw = p.order_by.as_deref().unwrap_or("-created_at");
-    let (field, desc) = match raw.strip_prefix('-') {
-        Some(rest) => (rest, true),
-        None => (raw.strip_prefix('+').unwrap_or(raw), false),
-    };
-    if !["created_at", "email_address", "invited_at"].contains(&field) {
-        return Err(ApiError::value_invalid(
-            "order_by",
-            format!("{raw} does not match one of the allowed values for parameter order_by"),
-        ));
-    }
+    let (field, desc) =
+        super::paging::sort_order(raw, &["created_at", "email_address", "invited_at"])?;
     let (limit, offset) = paging(p.limit, p.offset)?;
     let query = p
         .query

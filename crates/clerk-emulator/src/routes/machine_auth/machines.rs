@@ -172,32 +172,12 @@ async fn list(
     State(state): State<Shared>,
     Query(params): Query<ListParams>,
 ) -> ApiResult<Response> {
-    let (field, desc) = match params.order_by.first().map(String::as_str) {
-        None => ("created_at", true),
-        Some(raw) => {
-            let (name, desc) = match raw.strip_prefix('-') {
-                Some(rest) => (rest, true),
-                None => (raw.strip_prefix('+').unwrap_or(raw), false),
-            };
-            if !matches!(name, "created_at" | "name") {
-                return Err(ApiError::value_invalid(
-                    "order_by",
-                    format!(
-                        "{raw} does not match one of the allowed values for parameter order_by"
-                    ),
-                ));
-            }
-            (name, desc)
-        }
-    };
-    let offset = params.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::value_invalid(
-            "offset",
-            "offset must be greater than or equal to 0.",
-        ));
-    }
-    let limit = crate::domain::paging::page_limit(params.limit);
+    let (field, desc) = crate::domain::organizations::parse_order(
+        &params.order_by,
+        &["created_at", "name"],
+        ("created_at", true),
+    )?;
+    let (limit, offset) = crate::domain::paging::paging(params.limit, params.offset)?;
     let db = state.read();
     let needle = params.query.as_deref().map(str::to_lowercase);
     let mut found: Vec<&MachineRow> = db
@@ -217,7 +197,7 @@ async fn list(
         found.reverse();
     }
     let total = found.len();
-    let data: Vec<MachineView<'_>> = super::page(found, limit, offset as usize)
+    let data: Vec<MachineView<'_>> = super::page(found, limit, offset)
         .into_iter()
         .map(|m| view(&db, m, &state.instance_id))
         .collect();
