@@ -187,9 +187,46 @@ pub(crate) fn publishable_key(host: &str) -> String {
     format!("pk_test_{}", encoded.trim_end_matches('='))
 }
 
+/// The Frontend API host a publishable key names (`pk_test_`/`pk_live_` + base64 of `host$`),
+/// if it is one.
+pub(crate) fn frontend_api_host(publishable_key: &str) -> Option<String> {
+    let encoded = publishable_key
+        .strip_prefix("pk_test_")
+        .or_else(|| publishable_key.strip_prefix("pk_live_"))?;
+    let mut padded = encoded.to_owned();
+    while padded.len() % 4 != 0 {
+        padded.push('=');
+    }
+    let decoded = BASE64.decode(padded.as_bytes()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let host = text.strip_suffix('$')?;
+    (!host.is_empty() && !host.contains(['$', '/', ' ', '"', '<', '>'])).then(|| host.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_publishable_key_names_its_frontend_api_host() {
+        assert_eq!(
+            frontend_api_host("pk_test_ZXhhbXBsZS5hY2NvdW50cy5kZXYk").as_deref(),
+            Some("example.accounts.dev")
+        );
+        assert_eq!(
+            frontend_api_host(&publishable_key("127.0.0.1:4000")).as_deref(),
+            Some("127.0.0.1:4000")
+        );
+        for bad in [
+            "",
+            "pk_test_",
+            "sk_test_ZXhhbXBsZS5hY2NvdW50cy5kZXYk",
+            "pk_test_!!",
+            "pk_test_ZXhhbXBsZQ",
+        ] {
+            assert_eq!(frontend_api_host(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn publishable_key_matches_clerks_example() {

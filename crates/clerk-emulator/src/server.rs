@@ -493,6 +493,9 @@ pub(crate) fn router(state: Shared) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), authenticate));
     Router::new()
         .merge(routes::sessions::public_router())
+        .merge(routes::connections::public_router())
+        .merge(routes::tickets::public_router())
+        .merge(routes::interstitial::public_router())
         .route("/health", axum::routing::get(|| async { "ok" }))
         .merge(keyed)
         .layer(middleware::from_fn_with_state(state.clone(), record))

@@ -551,7 +551,7 @@ pub(crate) struct EnterpriseListParams {
     pub(crate) active: Option<bool>,
 }
 
-fn enterprise_not_found(id: &str) -> ApiError {
+pub(crate) fn enterprise_not_found(id: &str) -> ApiError {
     ApiError::not_found(format!("No enterprise connection was found with id {id}"))
 }
 
@@ -631,7 +631,7 @@ fn apply_oidc(side: &mut Map<String, Value>, b: &EnterpriseOidcBody) -> ApiResul
 /// Whether the connection's IdP is configured enough to be active: for SAML, metadata, or the
 /// entity id, sign-on URL and certificate; for OIDC, a client id and a discovery URL or the
 /// authorization and token URLs.
-fn enterprise_configured(c: &EnterpriseConnection) -> bool {
+pub(crate) fn enterprise_configured(c: &EnterpriseConnection) -> bool {
     let has = |m: &Map<String, Value>, k: &str| {
         m.get(k)
             .and_then(Value::as_str)
@@ -827,8 +827,9 @@ pub(crate) fn delete_enterprise(db: &mut Db, id: &str) -> ApiResult<()> {
     db.connections
         .enterprise
         .remove(id)
-        .map(|_| ())
-        .ok_or_else(|| enterprise_not_found(id))
+        .ok_or_else(|| enterprise_not_found(id))?;
+    super::connection_tests::drop_test_runs(db, id);
+    Ok(())
 }
 
 /// The enterprise connections a list asks for, newest first, with the total before paging.

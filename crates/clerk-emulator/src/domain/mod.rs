@@ -5,10 +5,12 @@
 //! modules need not call one another.
 
 pub(crate) mod access_lists;
+pub(crate) mod connection_tests;
 pub(crate) mod connections;
 pub(crate) mod identifications;
 pub(crate) mod images;
 pub(crate) mod instance;
+pub(crate) mod interstitial;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod mailbox;

@@ -3,8 +3,11 @@
 //!
 //! A domain belongs to one connection of either kind at most; connections start inactive and
 //! can be activated only once their IdP is configured. No one signs in through them: the
-//! emulator has no Frontend API. Enterprise connection test runs are not emulated.
+//! emulator has no Frontend API. Enterprise connection test runs
+//! (`/v1/enterprise_connections/{id}/test_runs`) finish at a URL on the emulator that plays the
+//! IdP (see `domain::connection_tests`).
 
+use crate::domain::connection_tests::*;
 use crate::domain::connections::*;
 use crate::error::ApiResult;
 use crate::server::{JsonBody, Query, Shared, json};
@@ -18,6 +21,10 @@ use serde_json::json;
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
+        .route(
+            "/v1/enterprise_connections/{enterprise_connection_id}/test_runs",
+            get(list_test_runs_handler).post(create_test_run_handler),
+        )
         .route(
             "/v1/saml_connections",
             get(list_saml_handler).post(create_saml_handler),
@@ -131,4 +138,72 @@ async fn delete_enterprise_handler(
 ) -> ApiResult<Response> {
     delete_enterprise(&mut state.write(), &id)?;
     Ok(deleted("enterprise_connection", id))
+}
+
+/// What a browser opens without the secret key: the test run URLs.
+pub(crate) fn public_router() -> Router<Shared> {
+    Router::new().route("/emulator/sso/test_runs/{secret}", get(visit_test_run))
+}
+
+async fn list_test_runs_handler(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Query(params): Query<TestRunListParams>,
+) -> ApiResult<Response> {
+    let (data, total) = list_test_runs(&state.read(), &id, &params)?;
+    Ok(json(&json!({"data": data, "total_count": total})))
+}
+
+async fn create_test_run_handler(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let secret = create_test_run(&mut state.write(), &id)?;
+    Ok(json(
+        &json!({"url": test_run_url(&state.base_url, &secret)}),
+    ))
+}
+
+/// The emulated IdP: finishes the run and shows how it ended.
+async fn visit_test_run(
+    State(state): State<Shared>,
+    Path(secret): Path<String>,
+    Query(answer): Query<IdpAnswer>,
+) -> Response {
+    let finished = finish_test_run(&mut state.write(), &secret, &answer);
+    let (status, title, body) = match finished {
+        None => (
+            StatusCode::NOT_FOUND,
+            "Unknown test run",
+            "No test run has this URL.".to_owned(),
+        ),
+        Some((run, false)) => (
+            StatusCode::GONE,
+            "Test run already finished",
+            format!("Test run {} already ended as {}.", run.id, run.status),
+        ),
+        Some((run, true)) => (
+            StatusCode::OK,
+            if run.status == "success" {
+                "Test run succeeded"
+            } else {
+                "Test run failed"
+            },
+            run.logs
+                .iter()
+                .map(|l| format!("{}: {}", l.level, l.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    };
+    let page = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><pre>{}</pre></body></html>",
+        crate::domain::mailbox::escape_html(&body)
+    );
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
 }

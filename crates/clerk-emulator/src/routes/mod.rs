@@ -7,6 +7,7 @@ pub(crate) mod connections;
 pub(crate) mod domains;
 pub(crate) mod identifications;
 pub(crate) mod instance;
+pub(crate) mod interstitial;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
 pub(crate) mod machine_auth;

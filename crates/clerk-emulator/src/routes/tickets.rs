@@ -1,11 +1,23 @@
 //! Tickets: sign-in tokens (`/v1/sign_in_tokens`), actor tokens for impersonation
-//! (`/v1/actor_tokens`) and testing tokens (`/v1/testing_tokens`).
+//! (`/v1/actor_tokens`), agent tasks (`/v1/agents/tasks`) and testing tokens
+//! (`/v1/testing_tokens`).
 //!
 //! On Clerk, the frontend redeems a ticket at the Frontend API. The emulator has no Frontend
 //! API, so it redeems them at its own `POST /emulator/tickets/accept` (`{"ticket": "..."}`,
 //! with the secret key; also `Emulator::accept_ticket`): the ticket's user gets a new session
 //! — with the actor on it for an actor token, so its session tokens carry the `act` claim —
-//! and the ticket is `accepted`. A ticket works once, until it expires or is revoked.
+//! and the ticket is `accepted`. A ticket works once, until it expires or is revoked. A browser
+//! can also open a ticket's `url` (`GET /v1/tickets/accept?ticket=...`, served without the
+//! secret key): the session starts, its `__session` and `__client_uat` cookies are set on the
+//! emulator's host, and an agent task's browser is sent on to the task's `redirect_url`
+//! (303); other tickets answer the session.
+//!
+//! Agent tasks: an agent keeps one id per `agent_name`; `on_behalf_of` names the user by id
+//! (404 when unknown) or by a verified email address, phone number or username (404 when no
+//! user holds it); the session lasts `session_max_duration_in_seconds` (30 minutes by
+//! default). Unverified: agent ids start with `agent_` and task ids with `agtask_`; a task can
+//! be redeemed for an hour; its session carries no `act` claim; `redirect_url` is not checked
+//! against the instance's domains (the emulator's apps run anywhere).
 //!
 //! Choices where Clerk's behaviour is not documented (unverified): sign-in token ids start with
 //! `sit_`; a ticket is an opaque random string; revoking a ticket that is not pending is 400
@@ -16,9 +28,9 @@
 use crate::domain::tickets::*;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms, now_secs, random_base62};
-use crate::server::{JsonBody, Shared, json};
+use crate::server::{JsonBody, Query, Shared, json};
 use crate::store::tickets::*;
-use crate::wire::{ActorToken, SignInToken, TestingToken, TicketStatus};
+use crate::wire::{ActorToken, AgentTask, SignInToken, TestingToken, TicketStatus};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -37,6 +49,11 @@ pub(crate) fn router() -> Router<Shared> {
             post(revoke_actor_token),
         )
         .route("/v1/testing_tokens", post(create_testing_token))
+        .route("/v1/agents/tasks", post(create_agent_task_handler))
+        .route(
+            "/v1/agents/tasks/{agent_task_id}/revoke",
+            post(revoke_agent_task),
+        )
         .route("/emulator/tickets/accept", post(accept))
 }
 
@@ -203,4 +220,57 @@ async fn accept(
 ) -> ApiResult<Response> {
     let session = accept_ticket(&mut state.write(), &body.ticket)?;
     Ok(json(&session))
+}
+
+async fn create_agent_task_handler(
+    State(state): State<Shared>,
+    JsonBody(body): JsonBody<CreateAgentTask>,
+) -> ApiResult<Response> {
+    let (record, ticket) = create_agent_task(&mut state.write(), body)?;
+    Ok(json(&AgentTask {
+        url: Some(ticket_url(&state.base_url, &ticket)),
+        ..record.task
+    }))
+}
+
+async fn revoke_agent_task(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let record = revoke(&mut state.write().tickets.agent_tasks, "agent_task", &id)?;
+    Ok(json(&record.task))
+}
+
+/// What a browser opens without the secret key: a ticket's URL.
+pub(crate) fn public_router() -> Router<Shared> {
+    Router::new().route("/v1/tickets/accept", axum::routing::get(visit))
+}
+
+/// `GET /v1/tickets/accept?ticket=...`: redeems the ticket as a browser would, setting the
+/// session's cookies, and sends an agent task's browser on to its redirect URL.
+async fn visit(
+    State(state): State<Shared>,
+    Query(query): Query<TicketQuery>,
+) -> ApiResult<Response> {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let ticket = query
+        .ticket
+        .ok_or_else(|| ApiError::param_missing("ticket"))?;
+    let redeemed = redeem(&mut state.write(), &ticket)?;
+    let cookies = crate::domain::sessions::session_cookies(&state, &redeemed.session.id)?;
+    let set_cookie = [
+        format!("__session={}; Path=/; SameSite=Lax", cookies.session),
+        format!("__client_uat={}; Path=/; SameSite=Lax", cookies.client_uat),
+    ];
+    let mut response = match redeemed.redirect_url {
+        Some(to) => (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
+        None => json(&redeemed.session),
+    };
+    for c in set_cookie {
+        if let Ok(v) = header::HeaderValue::from_str(&c) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(response)
 }

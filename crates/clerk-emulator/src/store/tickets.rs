@@ -27,15 +27,22 @@ pub(crate) struct TicketData {
     pub(crate) actor_tokens: Table<Ticket<ActorToken>>,
     #[serde(default)]
     pub(crate) testing_tokens: Table<TestingToken>,
+    #[serde(default)]
+    pub(crate) agent_tasks: Table<Ticket<AgentTaskRecord>>,
+    /// Agent ids by agent name: an agent keeps its id across tasks.
+    #[serde(default)]
+    pub(crate) agents: Table<String>,
 }
 
 impl TicketData {
     /// Its tables, under the names their journal entries carry.
-    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 3] {
+    pub(crate) fn tables(&mut self) -> [(&'static str, &mut dyn crate::table::Journaled); 5] {
         [
             ("sign_in_tokens", &mut self.sign_in_tokens),
             ("actor_tokens", &mut self.actor_tokens),
             ("testing_tokens", &mut self.testing_tokens),
+            ("agent_tasks", &mut self.agent_tasks),
+            ("agents", &mut self.agents),
         ]
     }
 }

@@ -139,3 +139,40 @@ pub struct EnterpriseConnection {
     /// Last update (Unix ms).
     pub updated_at: i64,
 }
+
+/// One attempt to sign in through an enterprise connection's IdP, started from the dashboard
+/// to debug its setup (spec schema `EnterpriseConnectionTestRun`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnterpriseConnectionTestRun {
+    /// The test run id.
+    pub id: String,
+    /// `pending` until the IdP answered, then `success` or `failed`.
+    pub status: String,
+    /// `saml` or `oauth`.
+    pub connection_type: String,
+    /// Who the IdP said signed in, once it answered.
+    pub parsed_user_info: Option<serde_json::Map<String, serde_json::Value>>,
+    /// What happened, step by step.
+    pub logs: Vec<TestRunLog>,
+    /// For SAML connections: the exchange with the IdP.
+    pub saml: Option<serde_json::Map<String, serde_json::Value>>,
+    /// For OIDC connections: the exchange with the IdP.
+    pub oauth: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Creation (Unix ms).
+    pub created_at: i64,
+}
+
+/// One line of a test run's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestRunLog {
+    /// `info` or `error`.
+    pub level: String,
+    /// A machine-readable code, for errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// A short summary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_message: Option<String>,
+    /// The whole message.
+    pub message: String,
+}

@@ -95,3 +95,40 @@ pub struct CodeVerification {
     /// How the code was sent (`sms` for phone numbers; null for email).
     pub channel: Option<String>,
 }
+
+/// An agent task: a ticket an agent uses to sign in as a user (spec schema `AgentTask`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentTask {
+    /// Always `agent_task`.
+    pub object: String,
+    /// The agent's id, the same for every task of one agent name.
+    pub agent_id: String,
+    /// This task's id.
+    pub agent_task_id: String,
+    /// The same id under its older name.
+    pub task_id: String,
+    /// Where the agent signs in; only in the answer that creates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// An agent task as stored: what the API serves and what only the emulator needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentTaskRecord {
+    /// What the API serves.
+    pub task: AgentTask,
+    /// The user the agent signs in as.
+    pub user_id: String,
+    /// The agent's name.
+    pub agent_name: String,
+    /// What the agent is doing, for the audit trail.
+    pub task_description: String,
+    /// Where the browser goes once the task's URL has signed it in.
+    pub redirect_url: String,
+    /// Where it stands.
+    pub status: TicketStatus,
+    /// Creation (Unix ms).
+    pub created_at: i64,
+    /// Last update (Unix ms).
+    pub updated_at: i64,
+}
