@@ -22,6 +22,7 @@
 //! The emulator stops when the [`Emulator`] is dropped (or at [`Emulator::shutdown`]).
 
 mod catalog;
+mod dashboard;
 mod domain;
 mod error;
 mod ids;
@@ -49,7 +50,7 @@ pub use error::ApiError;
 pub use keys::SigningKey;
 pub use routes::machine_auth::{MintOAuthToken, OAuthAccessToken};
 pub use server::{Exchange, Faults, RateLimit};
-pub use webhooks::WebhookTarget;
+pub use webhooks::{Delivery, DeliveryStatus, WebhookTarget};
 
 /// The TOTP code (RFC 6238, SHA-1, 30 s, 6 digits) for a base32 secret at a Unix time: what
 /// an authenticator app would show for a user created with that `totp_secret`. `None` when the
@@ -213,9 +214,12 @@ impl EmulatorBuilder {
         let authority = SocketAddr::new(reachable, local.port()).to_string();
         let base_url = format!("http://{authority}");
 
+        let deliveries = Arc::new(webhooks::DeliveryLog::default());
         let (outbox, webhook_task) = match self.webhook {
             Some(target) => {
-                let (outbox, task) = webhooks::start(target, instance_id.clone()).map_err(fail)?;
+                let (outbox, task) =
+                    webhooks::start(target, instance_id.clone(), deliveries.clone())
+                        .map_err(fail)?;
                 (Some(outbox), Some(task))
             }
             None => (None, None),
@@ -230,6 +234,7 @@ impl EmulatorBuilder {
             self.rate_limit,
             self.faults,
             outbox,
+            deliveries,
             journal,
             self.record_traffic,
         ));
@@ -507,7 +512,14 @@ impl Emulator {
         self.state.read().mailbox.all()
     }
 
-    /// Redeems the ticket of a sign-in token or an actor token (its `token`), as the Frontend
+    /// The last webhook events (up to 1,000), newest first, with what became of each: sent
+    /// and answered 2xx, retrying, failed after the last retry, or not sent because no
+    /// endpoint is configured. The dashboard's Webhooks page shows the same.
+    pub fn webhook_deliveries(&self) -> Vec<Delivery> {
+        self.state.deliveries.newest_first()
+    }
+
+    /// Redeems the ticket of a sign-in token, actor token or agent task (its `token`), as the Frontend
     /// API would when the user follows its URL: the user gets a new session (for an actor
     /// token, one whose tokens carry the actor as `act`), and the token is `accepted`. Also
     /// served at `POST /emulator/tickets/accept` with `{"ticket": "..."}`.

@@ -107,6 +107,8 @@ pub(crate) struct AppState {
     rate_limit: Option<(RateLimit, Mutex<Window>)>,
     faults: Option<(Faults, Mutex<fastrand::Rng>)>,
     pub(crate) outbox: Option<Outbox>,
+    /// The last webhook events and their delivery, for the dashboard.
+    pub(crate) deliveries: Arc<crate::webhooks::DeliveryLog>,
     /// The state file's journal, when there is a state file.
     pub(crate) journal: Option<crate::journal::Journal>,
     pub(crate) traffic: Option<Mutex<Vec<Exchange>>>,
@@ -124,6 +126,7 @@ impl AppState {
         rate_limit: Option<RateLimit>,
         faults: Option<Faults>,
         outbox: Option<Outbox>,
+        deliveries: Arc<crate::webhooks::DeliveryLog>,
         journal: Option<crate::journal::Journal>,
         record_traffic: bool,
     ) -> AppState {
@@ -145,6 +148,7 @@ impl AppState {
             }),
             faults: faults.map(|f| (f, Mutex::new(fastrand::Rng::with_seed(f.seed)))),
             outbox,
+            deliveries,
             journal,
             traffic: record_traffic.then(|| Mutex::new(Vec::new())),
         }
@@ -163,6 +167,7 @@ impl AppState {
         WriteGuard {
             guard: self.db.write().unwrap_or_else(|e| e.into_inner()),
             outbox: self.outbox.as_ref(),
+            deliveries: &self.deliveries,
             journal: self.journal.as_ref(),
         }
     }
@@ -180,6 +185,7 @@ pub(crate) type Shared = Arc<AppState>;
 pub(crate) struct WriteGuard<'a> {
     guard: std::sync::RwLockWriteGuard<'a, Db>,
     outbox: Option<&'a Outbox>,
+    deliveries: &'a crate::webhooks::DeliveryLog,
     journal: Option<&'a crate::journal::Journal>,
 }
 
@@ -206,10 +212,12 @@ impl Drop for WriteGuard<'_> {
             },
             None => self.guard.forget_changes(),
         }
-        let events = std::mem::take(&mut self.guard.events);
-        if let Some(outbox) = self.outbox {
-            for (event_type, data) in events {
-                outbox.send(event_type, data);
+        for (event_type, data) in std::mem::take(&mut self.guard.events) {
+            let msg_id = self
+                .deliveries
+                .record(event_type, &data, self.outbox.is_some());
+            if let Some(outbox) = self.outbox {
+                outbox.send(msg_id, event_type, data);
             }
         }
     }
@@ -496,6 +504,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::connections::public_router())
         .merge(routes::tickets::public_router())
         .merge(routes::interstitial::public_router())
+        .merge(crate::dashboard::router())
         .route("/health", axum::routing::get(|| async { "ok" }))
         .merge(keyed)
         .layer(middleware::from_fn_with_state(state.clone(), record))

@@ -2,6 +2,8 @@
 //! emulator's own signer, so the SDK's verifier is checked against an independent one), retried
 //! with backoff, and never block the API call that caused them.
 
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_lc_rs::hmac;
@@ -61,8 +63,111 @@ impl Signer {
 }
 
 struct Event {
+    msg_id: String,
     event_type: String,
     data: Value,
+}
+
+/// Where one webhook event stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    /// No webhook endpoint is configured: the event was not sent.
+    NotSent,
+    /// Queued, not tried yet.
+    Pending,
+    /// Tried and refused or unreachable; another attempt will come.
+    Retrying,
+    /// The endpoint answered 2xx.
+    Delivered,
+    /// Every attempt failed; the event was dropped.
+    Failed,
+}
+
+impl DeliveryStatus {
+    /// The status as a word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::NotSent => "not_sent",
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Retrying => "retrying",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+}
+
+/// One webhook event and what became of it.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The Svix message id (`msg_...`), the same across attempts.
+    pub id: String,
+    /// The event type (`user.created`, ...).
+    pub event_type: String,
+    /// The event's `data`, as JSON text.
+    pub data: Arc<str>,
+    /// Where it stands.
+    pub status: DeliveryStatus,
+    /// Attempts made.
+    pub attempts: u32,
+    /// The last attempt's outcome (`200 OK`, `status 500`, a connection error).
+    pub last_response: Option<String>,
+    /// When the event happened (Unix ms).
+    pub created_at: i64,
+    /// The last change (Unix ms).
+    pub updated_at: i64,
+}
+
+/// The last [`DeliveryLog::CAPACITY`] webhook events and their delivery, newest last.
+#[derive(Debug, Default)]
+pub(crate) struct DeliveryLog(Mutex<VecDeque<Delivery>>);
+
+impl DeliveryLog {
+    /// How many events the log keeps; older ones are forgotten.
+    pub(crate) const CAPACITY: usize = 1000;
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Delivery>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records a new event; its message id.
+    pub(crate) fn record(&self, event_type: &str, data: &Value, sent: bool) -> String {
+        let now = ids::now_ms();
+        let id = ids::new_id("msg");
+        let mut log = self.lock();
+        if log.len() == Self::CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(Delivery {
+            id: id.clone(),
+            event_type: event_type.to_owned(),
+            data: data.to_string().into(),
+            status: if sent {
+                DeliveryStatus::Pending
+            } else {
+                DeliveryStatus::NotSent
+            },
+            attempts: 0,
+            last_response: None,
+            created_at: now,
+            updated_at: now,
+        });
+        id
+    }
+
+    fn attempted(&self, id: &str, status: DeliveryStatus, response: String) {
+        let mut log = self.lock();
+        if let Some(d) = log.iter_mut().rev().find(|d| d.id == id) {
+            d.status = status;
+            d.attempts += 1;
+            d.last_response = Some(response);
+            d.updated_at = ids::now_ms();
+        }
+    }
+
+    /// Every event kept, newest first.
+    pub(crate) fn newest_first(&self) -> Vec<Delivery> {
+        self.lock().iter().rev().cloned().collect()
+    }
 }
 
 /// The sending side, held by the API.
@@ -72,9 +177,10 @@ pub(crate) struct Outbox {
 }
 
 impl Outbox {
-    pub(crate) fn send(&self, event_type: &str, data: Value) {
+    pub(crate) fn send(&self, msg_id: String, event_type: &str, data: Value) {
         // The receiver lives as long as the emulator; a send after shutdown is dropped.
         let _ = self.tx.send(Event {
+            msg_id,
             event_type: event_type.to_owned(),
             data,
         });
@@ -85,6 +191,7 @@ impl Outbox {
 pub(crate) fn start(
     target: WebhookTarget,
     instance_id: String,
+    log: Arc<DeliveryLog>,
 ) -> Result<(Outbox, tokio::task::JoinHandle<()>), String> {
     let signer = Signer::new(&target.secret).map_err(|e| format!("webhook secret: {e}"))?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
@@ -94,7 +201,7 @@ pub(crate) fn start(
         .map_err(|e| e.to_string())?;
     let task = tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
-            deliver(&http, &signer, &target, &instance_id, event).await;
+            deliver(&http, &signer, &target, &instance_id, &log, event).await;
         }
     });
     Ok((Outbox { tx }, task))
@@ -105,9 +212,10 @@ async fn deliver(
     signer: &Signer,
     target: &WebhookTarget,
     instance_id: &str,
+    log: &DeliveryLog,
     event: Event,
 ) {
-    let msg_id = ids::new_id("msg");
+    let msg_id = event.msg_id;
     let body = json!({
         "data": event.data,
         "object": "event",
@@ -133,16 +241,21 @@ async fn deliver(
             .send()
             .await;
         match result {
-            Ok(r) if r.status().is_success() => return,
+            Ok(r) if r.status().is_success() => {
+                log.attempted(&msg_id, DeliveryStatus::Delivered, r.status().to_string());
+                return;
+            }
             outcome => {
-                let Some(wait) = delays.next() else {
-                    tracing::warn!(event = %event.event_type, id = %msg_id, "webhook dropped after its last retry");
-                    return;
-                };
                 let why = match outcome {
                     Ok(r) => format!("status {}", r.status()),
                     Err(e) => e.to_string(),
                 };
+                let Some(wait) = delays.next() else {
+                    log.attempted(&msg_id, DeliveryStatus::Failed, why);
+                    tracing::warn!(event = %event.event_type, id = %msg_id, "webhook dropped after its last retry");
+                    return;
+                };
+                log.attempted(&msg_id, DeliveryStatus::Retrying, why.clone());
                 tracing::debug!(event = %event.event_type, id = %msg_id, %why, "webhook delivery failed; retrying");
                 tokio::time::sleep(*wait).await;
             }
