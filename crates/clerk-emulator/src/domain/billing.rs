@@ -1298,7 +1298,10 @@ pub(crate) fn subscribe(
         .map(|i| i.id.clone())
         .collect();
     if items_of(db, &sub_id).any(|i| {
-        i.status == CommerceSubscriptionItemStatus::Active && i.price_id == price.id
+        i.status == CommerceSubscriptionItemStatus::Active
+            && i.price_id == price.id
+            && i.plan_period == period
+            && !i.is_free_trial
     }) {
         return Err(conflict("The payer is already subscribed to this price."));
     }
