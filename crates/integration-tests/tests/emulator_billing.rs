@@ -105,7 +105,11 @@ async fn plans_and_prices_list_what_was_made() {
     let plans = billing.list_plans().await.unwrap();
     assert_eq!(plans.total_count, Some(4));
     assert_eq!(plans.data[0].id, pro.id);
-    let org_plans = billing.list_plans().payer_type(PayerType::Org).await.unwrap();
+    let org_plans = billing
+        .list_plans()
+        .payer_type(PayerType::Org)
+        .await
+        .unwrap();
     assert_eq!(org_plans.total_count, Some(2));
     assert!(org_plans.data.iter().all(|p| p.for_payer_type == "org"));
     let page = billing.list_plans().limit(1).offset(1).await.unwrap();
@@ -258,10 +262,7 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
     // The statement and its payment attempt.
     let statements = billing.list_statements().await.unwrap();
     assert_eq!(statements.total_count, Some(1));
-    let statement = billing
-        .get_statement(&statements.data[0].id)
-        .await
-        .unwrap();
+    let statement = billing.get_statement(&statements.data[0].id).await.unwrap();
     assert_eq!(statement.status, BillingStatementStatus::Open);
     assert_eq!(statement.totals.grand_total.amount, 2000);
     assert_eq!(statement.payer.user_id.as_deref(), Some(ada.as_str()));
@@ -274,7 +275,10 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
     let attempt = &attempts.data[0];
     assert_eq!(attempt.status.as_str(), "paid");
     assert_eq!(attempt.amount.amount, 2000);
-    assert_eq!(attempt.subscription_item_id.as_deref(), Some(item.id.as_str()));
+    assert_eq!(
+        attempt.subscription_item_id.as_deref(),
+        Some(item.id.as_str())
+    );
     assert!(attempt.paid_at.is_some());
 
     // Cancel at the end of the period: canceled, still running, everywhere.
@@ -287,7 +291,10 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
         CommerceSubscriptionItemStatus::Canceled
     );
     let listed = billing.list_subscription_items().await.unwrap();
-    assert_eq!(listed.data[0].status, CommerceSubscriptionItemStatus::Canceled);
+    assert_eq!(
+        listed.data[0].status,
+        CommerceSubscriptionItemStatus::Canceled
+    );
 
     // Then now: ended, and the user is back on the free plan.
     let (status, body) = raw(
@@ -347,7 +354,10 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
             ..Default::default()
         })
         .unwrap_err();
-    assert!(err.to_string().contains("form_param_value_invalid"), "{err}");
+    assert!(
+        err.to_string().contains("form_param_value_invalid"),
+        "{err}"
+    );
     let org_sub = emulator
         .subscribe(NewBillingSubscription {
             organization_id: Some(org.id.clone()),
@@ -378,10 +388,18 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
         .unwrap();
     assert_eq!(orgs_only.total_count, Some(1));
     assert_eq!(
-        orgs_only.data[0].payer.as_ref().unwrap().organization_name.as_deref(),
+        orgs_only.data[0]
+            .payer
+            .as_ref()
+            .unwrap()
+            .organization_name
+            .as_deref(),
         Some("Acme")
     );
-    assert_eq!(billing.list_statements().await.unwrap().total_count, Some(2));
+    assert_eq!(
+        billing.list_statements().await.unwrap().total_count,
+        Some(2)
+    );
 
     // Unknown payers.
     assert_eq!(
@@ -389,7 +407,12 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
         (404, "resource_not_found".into())
     );
     assert_eq!(
-        failure(clerk.organizations().billing_subscription("org_unknown").await),
+        failure(
+            clerk
+                .organizations()
+                .billing_subscription("org_unknown")
+                .await
+        ),
         (404, "resource_not_found".into())
     );
     let (status, body) = raw(
@@ -435,7 +458,10 @@ async fn price_transitions_upgrade_now_and_downgrade_at_the_end_of_the_period() 
         .unwrap();
     assert_eq!(up.transition.effective_mode.as_str(), "immediate");
     assert!(up.transition.charged_immediately);
-    assert_eq!(up.transition.immediate_charge.as_ref().unwrap().amount, 9900);
+    assert_eq!(
+        up.transition.immediate_charge.as_ref().unwrap().amount,
+        9900
+    );
     assert_eq!(up.transition.previous_subscription_item_id, item);
     assert_eq!(up.transition.previous_price.id, pro_price.id);
     assert_eq!(up.subscription_item.plan_id, max.id);
@@ -756,7 +782,10 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
 
     // A user: null until credited, then the sum of the ledger.
     let users = clerk.users();
-    assert_eq!(users.billing_credit_balance(&ada).await.unwrap().balance, None);
+    assert_eq!(
+        users.billing_credit_balance(&ada).await.unwrap().balance,
+        None
+    );
     let credit = users
         .adjust_billing_credit_balance(&ada, 500, CreditAdjustmentAction::Increase, "u-1")
         .note("welcome")
@@ -770,8 +799,16 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
         .unwrap();
     assert_eq!(debit.amount.amount, -200);
     assert_eq!(debit.payer_id, credit.payer_id);
-    let balance = users.billing_credit_balance(&ada).await.unwrap().balance.unwrap();
-    assert_eq!((balance.amount, balance.amount_formatted.as_str()), (300, "$3.00"));
+    let balance = users
+        .billing_credit_balance(&ada)
+        .await
+        .unwrap()
+        .balance
+        .unwrap();
+    assert_eq!(
+        (balance.amount, balance.amount_formatted.as_str()),
+        (300, "$3.00")
+    );
     // Below zero: refused, and nothing changes.
     let (status, body) = raw(
         &emulator,
@@ -782,7 +819,12 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
     .await;
     assert_eq!((status, code(&body)), (422, "form_param_value_invalid"));
     assert_eq!(body["errors"][0]["meta"]["param_name"], "amount");
-    let balance = users.billing_credit_balance(&ada).await.unwrap().balance.unwrap();
+    let balance = users
+        .billing_credit_balance(&ada)
+        .await
+        .unwrap()
+        .balance
+        .unwrap();
     assert_eq!(balance.amount, 300);
     // The same key again returns the first entry and does not apply twice.
     let retried = users
@@ -791,7 +833,13 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
         .unwrap();
     assert_eq!(retried.id, credit.id);
     assert_eq!(
-        users.billing_credit_balance(&ada).await.unwrap().balance.unwrap().amount,
+        users
+            .billing_credit_balance(&ada)
+            .await
+            .unwrap()
+            .balance
+            .unwrap()
+            .amount,
         300
     );
     assert_eq!(
@@ -808,13 +856,22 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
         .await
         .unwrap();
     assert_eq!(
-        users.billing_credit_balance(&ada).await.unwrap().balance.unwrap().amount,
+        users
+            .billing_credit_balance(&ada)
+            .await
+            .unwrap()
+            .balance
+            .unwrap()
+            .amount,
         0
     );
 
     // An organization has its own ledger.
     let orgs = clerk.organizations();
-    assert_eq!(orgs.billing_credit_balance(&org.id).await.unwrap().balance, None);
+    assert_eq!(
+        orgs.billing_credit_balance(&org.id).await.unwrap().balance,
+        None
+    );
     orgs.adjust_billing_credit_balance(&org.id, 1000, CreditAdjustmentAction::Increase, "o-1")
         .await
         .unwrap();
@@ -833,22 +890,51 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
         ),
         (422, "form_param_value_invalid".into())
     );
-    let balance = orgs.billing_credit_balance(&org.id).await.unwrap().balance.unwrap();
+    let balance = orgs
+        .billing_credit_balance(&org.id)
+        .await
+        .unwrap()
+        .balance
+        .unwrap();
     assert_eq!(balance.amount, 750);
     assert_eq!(
-        users.billing_credit_balance(&ada).await.unwrap().balance.unwrap().amount,
+        users
+            .billing_credit_balance(&ada)
+            .await
+            .unwrap()
+            .balance
+            .unwrap()
+            .amount,
         0,
         "the user's ledger is apart"
     );
 
     // Bad input and unknown payers.
     for (body, expected) in [
-        (json!({"amount": 0, "action": "increase", "idempotency_key": "k"}), "form_param_value_invalid"),
-        (json!({"amount": 5, "action": "double", "idempotency_key": "k"}), "form_param_value_invalid"),
-        (json!({"amount": 5, "action": "increase"}), "form_param_missing"),
-        (json!({"amount": 5, "action": "increase", "idempotency_key": "k", "currency": "EUR"}), "form_param_value_invalid"),
-        (json!({"amount": "5", "action": "increase", "idempotency_key": "k"}), "form_param_value_invalid"),
-        (json!({"amount": 5, "action": "increase", "idempotency_key": "k", "memo": "x"}), "form_param_unknown"),
+        (
+            json!({"amount": 0, "action": "increase", "idempotency_key": "k"}),
+            "form_param_value_invalid",
+        ),
+        (
+            json!({"amount": 5, "action": "double", "idempotency_key": "k"}),
+            "form_param_value_invalid",
+        ),
+        (
+            json!({"amount": 5, "action": "increase"}),
+            "form_param_missing",
+        ),
+        (
+            json!({"amount": 5, "action": "increase", "idempotency_key": "k", "currency": "EUR"}),
+            "form_param_value_invalid",
+        ),
+        (
+            json!({"amount": "5", "action": "increase", "idempotency_key": "k"}),
+            "form_param_value_invalid",
+        ),
+        (
+            json!({"amount": 5, "action": "increase", "idempotency_key": "k", "memo": "x"}),
+            "form_param_unknown",
+        ),
     ] {
         let (status, answer) = raw(
             &emulator,
@@ -876,7 +962,12 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
         (404, "resource_not_found".into())
     );
     assert_eq!(
-        orgs.billing_credit_balance(&org.id).await.unwrap().balance.unwrap().amount,
+        orgs.billing_credit_balance(&org.id)
+            .await
+            .unwrap()
+            .balance
+            .unwrap()
+            .amount,
         750
     );
     assert!(common::validate_traffic(&emulator) > 0);
@@ -926,7 +1017,11 @@ async fn billing_survives_a_restart_with_a_state_file() {
     let clerk = emulator.client();
     let billing = clerk.billing();
     let plans = billing.list_plans().await.unwrap();
-    assert_eq!(plans.total_count, Some(3), "the two free plans and Pro, once");
+    assert_eq!(
+        plans.total_count,
+        Some(3),
+        "the two free plans and Pro, once"
+    );
     let prices = billing.list_prices().plan_id(&pro.id).await.unwrap();
     assert!(prices.data.iter().any(|p| p.id == price.id));
     let read = clerk.users().billing_subscription(&ada).await.unwrap();

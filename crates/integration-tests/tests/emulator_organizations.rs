@@ -468,7 +468,13 @@ async fn organizations_crud_slugs_lists_metadata_and_logo() {
 
     // Billing (see emulator_billing.rs): the free default plan, an empty ledger, a credit.
     for (method, path, body, field, expected) in [
-        (Method::GET, "billing/subscription", None, "object", json!("commerce_subscription")),
+        (
+            Method::GET,
+            "billing/subscription",
+            None,
+            "object",
+            json!("commerce_subscription"),
+        ),
         (Method::GET, "billing/credits", None, "balance", Value::Null),
         (
             Method::POST,

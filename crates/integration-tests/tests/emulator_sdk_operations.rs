@@ -405,7 +405,11 @@ async fn organizations_memberships_and_invitations_through_the_sdk() {
     // Billing (see emulator_billing.rs): the organization starts on the free default plan.
     let subscription = orgs.billing_subscription(&acme.id).await.unwrap();
     assert_eq!(
-        subscription.subscription_items[0].plan.as_ref().unwrap().slug,
+        subscription.subscription_items[0]
+            .plan
+            .as_ref()
+            .unwrap()
+            .slug,
         "free_org"
     );
     assert_eq!(

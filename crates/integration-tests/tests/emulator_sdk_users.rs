@@ -458,7 +458,11 @@ async fn every_users_operation_behaves_like_clerk() {
     // credit until some is added.
     let subscription = users.billing_subscription(&ada.id).await.unwrap();
     assert_eq!(
-        subscription.subscription_items[0].plan.as_ref().unwrap().slug,
+        subscription.subscription_items[0]
+            .plan
+            .as_ref()
+            .unwrap()
+            .slug,
         "free_user"
     );
     assert_eq!(

@@ -341,7 +341,9 @@ fn insert_plan(db: &mut Db, instance_id: &str, spec: PlanSpec<'_>) -> CommercePl
         name: spec.name.to_owned(),
         fee: Some(money(spec.amount)),
         annual_monthly_fee: spec.annual_monthly_amount.map(money),
-        annual_fee: spec.annual_monthly_amount.map(|a| money(a.saturating_mul(12))),
+        annual_fee: spec
+            .annual_monthly_amount
+            .map(|a| money(a.saturating_mul(12))),
         description: spec.description,
         product_id: new_id("cprod"),
         is_default: spec.is_default,
@@ -630,12 +632,12 @@ pub(crate) fn create_price(
 }
 
 fn supports(price: &BillingPrice, period: &CommercePlanPeriod) -> bool {
-    match (&price.supported_billing_periods, period) {
-        (BillingPeriods::Both, _) => true,
-        (BillingPeriods::Month, CommercePlanPeriod::Month) => true,
-        (BillingPeriods::Annual, CommercePlanPeriod::Annual) => true,
-        _ => false,
-    }
+    matches!(
+        (&price.supported_billing_periods, period),
+        (BillingPeriods::Both, _)
+            | (BillingPeriods::Month, CommercePlanPeriod::Month)
+            | (BillingPeriods::Annual, CommercePlanPeriod::Annual)
+    )
 }
 
 /// What one period of the price costs.
@@ -687,7 +689,10 @@ fn plan_detail(record: &PlanRecord, price: Option<&BillingPrice>) -> CommercePla
 fn is_free_plan(db: &Db, plan_id: &str) -> bool {
     db.billing.plans.get(plan_id).is_none_or(|p| {
         p.plan.fee.as_ref().is_none_or(|f| f.amount == 0)
-            && p.plan.annual_monthly_fee.as_ref().is_none_or(|f| f.amount == 0)
+            && p.plan
+                .annual_monthly_fee
+                .as_ref()
+                .is_none_or(|f| f.amount == 0)
     })
 }
 
@@ -767,7 +772,11 @@ fn next_payment(db: &Db, item: &ItemRecord) -> Option<CommerceSubscriptionItemNe
 }
 
 /// The item as served.
-pub(crate) fn render_item(db: &Db, instance_id: &str, item: &ItemRecord) -> CommerceSubscriptionItem {
+pub(crate) fn render_item(
+    db: &Db,
+    instance_id: &str,
+    item: &ItemRecord,
+) -> CommerceSubscriptionItem {
     let free = is_free_plan(db, &item.plan_id);
     CommerceSubscriptionItem {
         object: "commerce_subscription_item".into(),
@@ -804,7 +813,11 @@ pub(crate) fn render_item(db: &Db, instance_id: &str, item: &ItemRecord) -> Comm
 }
 
 /// The item as the price-transition and free-trial answers show it.
-fn render_item_detail(db: &Db, instance_id: &str, item: &ItemRecord) -> CommerceSubscriptionItemDetail {
+fn render_item_detail(
+    db: &Db,
+    instance_id: &str,
+    item: &ItemRecord,
+) -> CommerceSubscriptionItemDetail {
     let price = db.billing.prices.get(&item.price_id);
     CommerceSubscriptionItemDetail {
         object: "commerce_subscription_item".into(),
@@ -842,7 +855,11 @@ fn render_item_detail(db: &Db, instance_id: &str, item: &ItemRecord) -> Commerce
 }
 
 /// The subscription as served: its items that still run, its next payment.
-fn render_subscription(db: &Db, instance_id: &str, sub: &SubscriptionRecord) -> CommerceSubscription {
+fn render_subscription(
+    db: &Db,
+    instance_id: &str,
+    sub: &SubscriptionRecord,
+) -> CommerceSubscription {
     let items: Vec<&ItemRecord> = items_of(db, &sub.id).filter(|i| is_live(i)).collect();
     let status = if items.iter().any(|i| {
         matches!(
@@ -933,11 +950,7 @@ fn subscription_event(db: &Db, sub: &SubscriptionRecord) -> Value {
     let canceled_at = items_of(db, &sub.id)
         .filter(|i| is_live(i))
         .all(|i| i.canceled_at.is_some())
-        .then(|| {
-            items_of(db, &sub.id)
-                .filter_map(|i| i.canceled_at)
-                .max()
-        })
+        .then(|| items_of(db, &sub.id).filter_map(|i| i.canceled_at).max())
         .flatten();
     let ended_at = (rendered.status == CommerceSubscriptionStatus::Ended)
         .then(|| items_of(db, &sub.id).filter_map(|i| i.ended_at).max())
@@ -1020,7 +1033,12 @@ fn add_default_item(db: &mut Db, sub_id: &str, payer_id: &str, now: i64) -> Opti
 
 /// The payer's subscription, made (on the free default plan, when `with_default` says) if it
 /// has none; whether it was made.
-fn ensure_subscription(db: &mut Db, payer_id: &str, with_default: bool, now: i64) -> (String, bool) {
+fn ensure_subscription(
+    db: &mut Db,
+    payer_id: &str,
+    with_default: bool,
+    now: i64,
+) -> (String, bool) {
     if let Some(sub) = db
         .billing
         .subscriptions
@@ -1152,7 +1170,10 @@ fn attempt_event(db: &Db, instance_id: &str, a: &AttemptRecord) -> Value {
             let mut v = item_event(db, i);
             if let Some(obj) = v.as_object_mut() {
                 obj.remove("is_free_trial");
-                obj.insert("period_end".into(), json!(i.period_end.unwrap_or(i.period_start)));
+                obj.insert(
+                    "period_end".into(),
+                    json!(i.period_end.unwrap_or(i.period_start)),
+                );
             }
             v
         })
@@ -1343,7 +1364,15 @@ pub(crate) fn subscribe(
     let item_id = item.id.clone();
     db.billing.items.insert(item_id.clone(), item);
     if !trial && amount > 0 {
-        charge(db, instance_id, &payer_id, &item_id, amount, "checkout", now);
+        charge(
+            db,
+            instance_id,
+            &payer_id,
+            &item_id,
+            amount,
+            "checkout",
+            now,
+        );
     }
     touch_subscription(db, &sub_id, now);
     emit_item(db, "subscriptionItem.active", &item_id);
@@ -1854,8 +1883,13 @@ pub(crate) fn apply_discount(
         .as_deref()
         .and_then(|r| db.billing.redemptions.get(r))
         .cloned();
-    if active.as_ref().is_some_and(|r| r.discount_id == discount.id) {
-        return Err(conflict("This discount is already active on the subscription item."));
+    if active
+        .as_ref()
+        .is_some_and(|r| r.discount_id == discount.id)
+    {
+        return Err(conflict(
+            "This discount is already active on the subscription item.",
+        ));
     }
     let now = now_ms();
     if let Some(old) = active

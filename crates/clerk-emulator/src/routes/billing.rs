@@ -8,7 +8,9 @@
 use crate::domain::billing::*;
 use crate::error::ApiResult;
 use crate::server::{JsonBody, Query, Shared, json};
-use crate::wire::{AdjustCreditBalanceRequest, NewBillingDiscount, NewBillingPlan, NewBillingSubscription};
+use crate::wire::{
+    AdjustCreditBalanceRequest, NewBillingDiscount, NewBillingPlan, NewBillingSubscription,
+};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -163,18 +165,30 @@ async fn undiscount(
     State(state): State<Shared>,
     Path((id, discount_id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    Ok(json(&remove_discount(&mut state.write(), &id, &discount_id)?))
+    Ok(json(&remove_discount(
+        &mut state.write(),
+        &id,
+        &discount_id,
+    )?))
 }
 
 async fn statements(
     State(state): State<Shared>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Response> {
-    Ok(page(list_statements(&state.read(), &state.instance_id, &p)?))
+    Ok(page(list_statements(
+        &state.read(),
+        &state.instance_id,
+        &p,
+    )?))
 }
 
 async fn statement(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Response> {
-    Ok(json(&get_statement(&state.read(), &state.instance_id, &id)?))
+    Ok(json(&get_statement(
+        &state.read(),
+        &state.instance_id,
+        &id,
+    )?))
 }
 
 async fn payment_attempts(
@@ -228,7 +242,10 @@ async fn org_credits(
     State(state): State<Shared>,
     Path(org_id): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(json(&credit_balance(&state.read(), PayerRef::Org(&org_id))?))
+    Ok(json(&credit_balance(
+        &state.read(),
+        PayerRef::Org(&org_id),
+    )?))
 }
 
 async fn adjust_user_credits(
@@ -270,7 +287,11 @@ async fn seed_subscription(
     State(state): State<Shared>,
     JsonBody(b): JsonBody<NewBillingSubscription>,
 ) -> ApiResult<Response> {
-    Ok(json(&subscribe(&mut state.write(), &state.instance_id, &b)?))
+    Ok(json(&subscribe(
+        &mut state.write(),
+        &state.instance_id,
+        &b,
+    )?))
 }
 
 async fn seed_discount(
