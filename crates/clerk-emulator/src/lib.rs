@@ -189,6 +189,7 @@ impl EmulatorBuilder {
             .instance_id
             .or(saved_instance)
             .unwrap_or_else(|| ids::new_id("ins"));
+        domain::billing::seed(&mut db, &instance_id);
         let secret_key = self
             .secret_key
             .or(saved_secret)
@@ -588,6 +589,59 @@ impl Emulator {
             .key
             .sign_with_header(&header, &claims)
             .map_err(EmulatorError)
+    }
+
+    /// Adds a billing plan (with its default price), as Clerk's dashboard would; the same as
+    /// `POST /emulator/billing/plans`. A new instance already has a free default plan per
+    /// payer type.
+    pub fn create_billing_plan(
+        &self,
+        plan: wire::NewBillingPlan,
+    ) -> Result<wire::CommercePlan, EmulatorError> {
+        domain::billing::create_plan(&mut self.state.write(), &self.state.instance_id, &plan)
+            .map_err(|e| EmulatorError(e.describe()))
+    }
+
+    /// Puts a user or organization on a plan, as a completed checkout would: the payer's
+    /// items end, the new item starts and (unless free or a free trial) is paid on the
+    /// payer's statement. The same as `POST /emulator/billing/subscriptions`.
+    ///
+    /// ```no_run
+    /// # fn run(emulator: &clerk_emulator::Emulator, user_id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// use clerk_emulator::wire::{NewBillingPlan, NewBillingSubscription};
+    ///
+    /// let pro = emulator.create_billing_plan(NewBillingPlan {
+    ///     name: "Pro".into(),
+    ///     amount: 2000,
+    ///     ..Default::default()
+    /// })?;
+    /// let subscription = emulator.subscribe(NewBillingSubscription {
+    ///     user_id: Some(user_id.into()),
+    ///     plan_id: Some(pro.id),
+    ///     ..Default::default()
+    /// })?;
+    /// # let _ = subscription; Ok(()) }
+    /// ```
+    pub fn subscribe(
+        &self,
+        subscription: wire::NewBillingSubscription,
+    ) -> Result<wire::CommerceSubscription, EmulatorError> {
+        domain::billing::subscribe(
+            &mut self.state.write(),
+            &self.state.instance_id,
+            &subscription,
+        )
+        .map_err(|e| EmulatorError(e.describe()))
+    }
+
+    /// Adds a discount that `POST /v1/billing/subscription_items/{id}/discounts` can apply;
+    /// the same as `POST /emulator/billing/discounts`.
+    pub fn create_billing_discount(
+        &self,
+        discount: wire::NewBillingDiscount,
+    ) -> Result<wire::BillingDiscount, EmulatorError> {
+        domain::billing::create_discount(&mut self.state.write(), &discount)
+            .map_err(|e| EmulatorError(e.describe()))
     }
 
     /// The requests and answers so far, when built with

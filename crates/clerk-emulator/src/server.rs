@@ -495,6 +495,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::connections::router())
         .merge(routes::svix::router())
         .merge(routes::sign_ups::router())
+        .merge(routes::billing::router())
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), durable))

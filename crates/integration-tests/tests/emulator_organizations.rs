@@ -466,29 +466,33 @@ async fn organizations_crud_slugs_lists_metadata_and_logo() {
         "the old logo is gone"
     );
 
-    // The billing operations answer as for users: billing is not enabled.
-    for (method, path) in [
-        (Method::GET, "billing/subscription"),
-        (Method::GET, "billing/credits"),
-        (Method::POST, "billing/credits"),
+    // Billing (see emulator_billing.rs): the free default plan, an empty ledger, a credit.
+    for (method, path, body, field, expected) in [
+        (
+            Method::GET,
+            "billing/subscription",
+            None,
+            "object",
+            json!("commerce_subscription"),
+        ),
+        (Method::GET, "billing/credits", None, "balance", Value::Null),
+        (
+            Method::POST,
+            "billing/credits",
+            Some(json!({"amount": 100, "action": "increase", "idempotency_key": "k"})),
+            "source_type",
+            json!("grant"),
+        ),
     ] {
-        let body = (method == Method::POST)
-            .then(|| json!({"amount": 1, "action": "increase", "idempotency_key": "k"}));
-        let err = call::<Value>(
+        let answer = call::<Value>(
             &clerk,
             method,
             &format!("/v1/organizations/{}/{path}", acme.id),
             body,
         )
         .await
-        .unwrap_err();
-        assert!(err.is_not_found(), "{err}");
-        assert!(
-            err.errors()[0]
-                .long_message
-                .contains("Billing is not enabled"),
-            "{err}"
-        );
+        .unwrap();
+        assert_eq!(answer[field], expected, "{answer}");
     }
 
     // DeleteOrganization: a DeletedObject with the slug; the memberships go with it.

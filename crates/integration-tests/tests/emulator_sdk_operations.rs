@@ -86,8 +86,8 @@ const ORGANIZATIONS: &[&str] = &[
     "ListInstanceOrganizationInvitations",
 ];
 
-/// Groups whose own test files (`emulator_machine_auth.rs`, `emulator_org_roles.rs`) check
-/// that they call every operation.
+/// Groups whose own test files (`emulator_machine_auth.rs`, `emulator_org_roles.rs`,
+/// `emulator_billing.rs`) check that they call every operation.
 const OWN_FILE_TAGS: &[&str] = &[
     "Machines",
     "M2M Tokens",
@@ -98,6 +98,7 @@ const OWN_FILE_TAGS: &[&str] = &[
     "Organization Roles",
     "Role Sets",
     "Organization Domains",
+    "Billing",
 ];
 
 /// Every operation in `expected` reached the emulator (answered, if only with an error).
@@ -401,25 +402,25 @@ async fn organizations_memberships_and_invitations_through_the_sdk() {
         .unwrap();
     assert!(with_logo.has_image);
     orgs.delete_logo(&acme.id).await.unwrap();
-    // Billing is off on the emulated instance: Clerk's answer then is 404.
-    assert!(
-        orgs.billing_subscription(&acme.id)
-            .await
-            .unwrap_err()
-            .is_not_found()
+    // Billing (see emulator_billing.rs): the organization starts on the free default plan.
+    let subscription = orgs.billing_subscription(&acme.id).await.unwrap();
+    assert_eq!(
+        subscription.subscription_items[0]
+            .plan
+            .as_ref()
+            .unwrap()
+            .slug,
+        "free_org"
     );
-    assert!(
-        orgs.billing_credit_balance(&acme.id)
-            .await
-            .unwrap_err()
-            .is_not_found()
+    assert_eq!(
+        orgs.billing_credit_balance(&acme.id).await.unwrap().balance,
+        None
     );
-    assert!(
-        orgs.adjust_billing_credit_balance(&acme.id, 100, CreditAdjustmentAction::Increase, "k-1")
-            .await
-            .unwrap_err()
-            .is_not_found()
-    );
+    let entry = orgs
+        .adjust_billing_credit_balance(&acme.id, 100, CreditAdjustmentAction::Increase, "k-1")
+        .await
+        .unwrap();
+    assert_eq!(entry.amount.amount, 100);
 
     let memberships = clerk.organization_memberships();
     let bob_m = memberships

@@ -454,26 +454,26 @@ async fn every_users_operation_behaves_like_clerk() {
         Some("no_password_set")
     );
 
-    // Billing: an instance without billing answers 404.
-    assert!(
-        users
-            .billing_subscription(&ada.id)
-            .await
-            .unwrap_err()
-            .is_not_found()
+    // Billing (see emulator_billing.rs): the user starts on the free default plan, with no
+    // credit until some is added.
+    let subscription = users.billing_subscription(&ada.id).await.unwrap();
+    assert_eq!(
+        subscription.subscription_items[0]
+            .plan
+            .as_ref()
+            .unwrap()
+            .slug,
+        "free_user"
     );
-    assert!(
-        users
-            .billing_credit_balance(&ada.id)
-            .await
-            .unwrap_err()
-            .is_not_found()
+    assert_eq!(
+        users.billing_credit_balance(&ada.id).await.unwrap().balance,
+        None
     );
-    let err = users
+    let entry = users
         .adjust_billing_credit_balance(&ada.id, 100, CreditAdjustmentAction::Increase, "k1")
         .await
-        .unwrap_err();
-    assert!(err.is_not_found());
+        .unwrap();
+    assert_eq!(entry.amount.amount, 100);
 
     // Lists of things the user has none of.
     assert!(

@@ -5,6 +5,7 @@
 //! modules need not call one another.
 
 pub(crate) mod access_lists;
+pub(crate) mod billing;
 pub(crate) mod connection_tests;
 pub(crate) mod connections;
 pub(crate) mod identifications;

@@ -3,6 +3,7 @@
 
 pub(crate) mod access_lists;
 pub(crate) mod admin_portal;
+pub(crate) mod billing;
 pub(crate) mod connections;
 pub(crate) mod domains;
 pub(crate) mod identifications;

@@ -53,14 +53,6 @@ pub(crate) fn router() -> Router<Shared> {
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route(
-            "/v1/organizations/{organization_id}/billing/subscription",
-            get(billing),
-        )
-        .route(
-            "/v1/organizations/{organization_id}/billing/credits",
-            get(billing).post(billing),
-        )
-        .route(
             "/v1/organizations/{organization_id}/memberships",
             get(list_memberships).post(create_membership),
         )
@@ -445,14 +437,6 @@ async fn delete_logo(
         Ok(())
     })?;
     Ok(json(&org))
-}
-
-/// The emulated instance has no billing configured, which Clerk answers with 404.
-async fn billing(State(state): State<Shared>, Path(org_id): Path<String>) -> ApiResult<Response> {
-    find_org(&state.read(), &org_id)?;
-    Err(ApiError::not_found(
-        "Billing is not enabled for this instance.",
-    ))
 }
 
 async fn create_membership(

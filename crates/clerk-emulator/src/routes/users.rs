@@ -46,11 +46,6 @@ pub(crate) fn router() -> Router<Shared> {
             "/v1/users/{user_id}/metadata",
             patch(merge_metadata).put(replace_metadata),
         )
-        .route("/v1/users/{user_id}/billing/subscription", get(billing))
-        .route(
-            "/v1/users/{user_id}/billing/credits",
-            get(billing).post(billing),
-        )
         .route(
             "/v1/users/{user_id}/oauth_access_tokens/{provider}",
             get(oauth_access_tokens),
@@ -581,14 +576,6 @@ async fn replace_metadata(
     JsonBody(body): JsonBody<UserMetadataRequest>,
 ) -> ApiResult<Response> {
     Ok(json(&update_metadata(&state, &user_id, body, false)?))
-}
-
-/// The emulated instance has no billing configured, which Clerk answers with 404.
-async fn billing(State(state): State<Shared>, Path(user_id): Path<String>) -> ApiResult<Response> {
-    find(&state.read(), &user_id)?;
-    Err(ApiError::not_found(
-        "Billing is not enabled for this instance.",
-    ))
 }
 
 async fn oauth_access_tokens(

@@ -579,3 +579,445 @@ pub struct AdjustCreditBalanceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
+open_enum! {
+    /// Which billing periods a price offers.
+    pub enum BillingPeriods {
+        /// Monthly only.
+        Month = "month",
+        /// Yearly only.
+        Annual = "annual",
+        /// Both.
+        Both = "both",
+    }
+}
+
+/// A price of a plan (spec schema `BillingPriceResponse`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingPrice {
+    /// Always `commerce_price`.
+    pub object: String,
+    /// The price id.
+    pub id: String,
+    /// The plan it prices.
+    pub plan_id: String,
+    /// The instance id.
+    pub instance_id: String,
+    /// The currency code.
+    pub currency: String,
+    /// The currency symbol.
+    pub currency_symbol: String,
+    /// The monthly amount in cents.
+    pub amount: i64,
+    /// The monthly amount in cents when paid yearly.
+    pub annual_monthly_amount: i64,
+    /// The monthly amount as money.
+    pub fee: Option<CommerceMoney>,
+    /// The monthly amount when paid yearly, as money.
+    pub annual_monthly_fee: Option<CommerceMoney>,
+    /// Its description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether it is its plan's default price.
+    pub is_default: bool,
+    /// Creation (Unix ms).
+    pub created_at: i64,
+    /// The billing periods it offers.
+    pub supported_billing_periods: BillingPeriods,
+}
+
+/// The totals of a statement (the spec's inline `BillingStatement.totals`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingStatementTotals {
+    /// The total due.
+    pub grand_total: CommerceMoney,
+    /// Before tax.
+    pub subtotal: CommerceMoney,
+    /// The base fees.
+    pub base_fee: CommerceMoney,
+    /// Tax.
+    pub tax_total: CommerceMoney,
+}
+
+/// The payment attempts of one day of a statement (the spec's inline statement group).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingStatementGroup {
+    /// Always `commerce_statement_group`.
+    pub object: String,
+    /// The day (Unix ms of its start, UTC).
+    pub timestamp: i64,
+    /// Its payment attempts, newest first.
+    pub items: Vec<BillingPaymentAttempt>,
+}
+
+/// A payer's billing statement (spec schema `BillingStatement`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingStatement {
+    /// Always `commerce_statement`.
+    pub object: String,
+    /// The statement id.
+    pub id: String,
+    /// The instance id.
+    pub instance_id: String,
+    /// Creation (Unix ms).
+    pub timestamp: i64,
+    /// The payer.
+    pub payer: CommercePayer,
+    /// `open` or `closed`.
+    pub status: String,
+    /// Its totals.
+    pub totals: BillingStatementTotals,
+    /// Its payment attempts by day, newest first.
+    pub groups: Vec<BillingStatementGroup>,
+}
+
+/// A payment attempt (spec schema `BillingPaymentAttempt`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingPaymentAttempt {
+    /// Always `commerce_payment`.
+    pub object: String,
+    /// The attempt id.
+    pub id: String,
+    /// The payment it attempts.
+    pub payment_id: String,
+    /// The instance id.
+    pub instance_id: String,
+    /// `checkout` or `recurring`.
+    pub charge_type: String,
+    /// The payee id.
+    pub payee_id: String,
+    /// The payee.
+    pub payee: serde_json::Value,
+    /// The payer id.
+    pub payer_id: String,
+    /// The payer.
+    pub payer: CommercePayer,
+    /// The subscription item charged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_item_id: Option<String>,
+    /// The subscription item charged, as it stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_item: Option<serde_json::Value>,
+    /// The amount.
+    pub amount: CommerceMoney,
+    /// Totals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<CommerceTotals>,
+    /// The payment method id.
+    pub payment_method_id: String,
+    /// The payment method.
+    pub payment_method: CommercePaymentMethod,
+    /// The statement it belongs to.
+    pub statement_id: String,
+    /// Its id at the gateway.
+    pub gateway_external_id: Option<String>,
+    /// Its page at the gateway.
+    pub gateway_external_url: Option<String>,
+    /// `pending`, `paid` or `failed`.
+    pub status: String,
+    /// When it was paid (Unix ms).
+    pub paid_at: Option<i64>,
+    /// When it failed (Unix ms).
+    pub failed_at: Option<i64>,
+    /// Creation (Unix ms).
+    pub created_at: i64,
+    /// Last update (Unix ms).
+    pub updated_at: i64,
+}
+
+/// A discount applied to a subscription item (spec schema `CommerceDiscountRedemptionResponse`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommerceDiscountRedemption {
+    /// Always `commerce_discount_redemption`.
+    pub object: String,
+    /// The redemption id.
+    pub id: String,
+    /// The subscription item.
+    pub subscription_item_id: String,
+    /// The discount.
+    pub discount_id: String,
+    /// The discount's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `promotion`, `manual` or `promo_code`.
+    pub source: String,
+    /// `percentage` or `fixed_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
+    /// Percent off, for a percentage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_off: Option<f64>,
+    /// Amount off, for a fixed amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_off: Option<CommerceMoney>,
+    /// What it takes off the next renewal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<CommerceMoney>,
+    /// Cycles left; `None` for ever.
+    pub cycles_remaining: Option<i64>,
+    /// Cycles it was applied to.
+    pub cycles_applied: i64,
+    /// `active`, `exhausted` or `removed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// When it was redeemed (Unix ms).
+    pub redeemed_at: i64,
+    /// Who redeemed it.
+    pub redeemed_by: Option<String>,
+}
+
+/// A plan as the price-transition and free-trial answers show it (spec schema
+/// `CommercePlan-2`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommercePlanDetail {
+    /// Always `commerce_plan`.
+    pub object: String,
+    /// The plan id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The monthly fee.
+    pub fee: Option<CommerceMoney>,
+    /// The monthly fee when paid yearly.
+    pub annual_monthly_fee: Option<CommerceMoney>,
+    /// The yearly fee.
+    pub annual_fee: Option<CommerceMoney>,
+    /// The monthly amount in cents.
+    pub amount: i64,
+    /// The monthly amount, formatted.
+    pub amount_formatted: String,
+    /// The monthly amount when paid yearly, in cents.
+    pub annual_monthly_amount: i64,
+    /// The same, formatted.
+    pub annual_monthly_amount_formatted: String,
+    /// The yearly amount in cents.
+    pub annual_amount: i64,
+    /// The same, formatted.
+    pub annual_amount_formatted: String,
+    /// The currency symbol.
+    pub currency_symbol: String,
+    /// The currency code.
+    pub currency: String,
+    /// Its description.
+    pub description: String,
+    /// The product id.
+    pub product_id: String,
+    /// Whether it is the default plan.
+    pub is_default: bool,
+    /// Whether it recurs.
+    pub is_recurring: bool,
+    /// Whether it is shown in pricing tables.
+    pub publicly_visible: bool,
+    /// Whether it has a base fee.
+    pub has_base_fee: bool,
+    /// The payer types it is for.
+    pub payer_type: Vec<String>,
+    /// `user` or `org`.
+    pub for_payer_type: String,
+    /// Its slug.
+    pub slug: String,
+    /// Its avatar.
+    pub avatar_url: String,
+    /// The billing period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// The billing interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<i64>,
+    /// The features it grants.
+    pub features: Vec<serde_json::Value>,
+    /// Whether it offers a free trial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_trial_enabled: Option<bool>,
+    /// The free trial's length in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_trial_days: Option<i64>,
+}
+
+/// A subscription item as the price-transition and free-trial answers show it (spec schema
+/// `CommerceSubscriptionItem-2`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommerceSubscriptionItemDetail {
+    /// Always `commerce_subscription_item`.
+    pub object: String,
+    /// The item id.
+    pub id: String,
+    /// The instance id.
+    pub instance_id: String,
+    /// Where it stands.
+    pub status: CommerceSubscriptionItemStatus,
+    /// The plan's id.
+    pub plan_id: String,
+    /// The price's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_id: Option<String>,
+    /// The plan.
+    pub plan: Option<CommercePlanDetail>,
+    /// The billing period.
+    pub plan_period: CommercePlanPeriod,
+    /// The payment source's id.
+    pub payment_source_id: String,
+    /// Everything paid so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_paid: Option<CommerceMoney>,
+    /// The current amount per period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<CommerceMoney>,
+    /// The next payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_payment: Option<CommerceSubscriptionItemNextPayment>,
+    /// The payer's id.
+    pub payer_id: String,
+    /// Whether this is a free trial.
+    pub is_free_trial: bool,
+    /// Start of the current period (Unix ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_start: Option<i64>,
+    /// End of the current period (Unix ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<i64>,
+    /// The proration date (`YYYY-MM-DD`).
+    pub proration_date: String,
+    /// When it was canceled (Unix ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<i64>,
+    /// When it became past due (Unix ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub past_due_at: Option<i64>,
+    /// When it ended (Unix ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+    /// Creation (Unix ms).
+    pub created_at: i64,
+    /// Last update (Unix ms).
+    pub updated_at: i64,
+}
+
+/// What a price transition did (spec schema `CommercePriceTransitionDetails`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommercePriceTransitionDetails {
+    /// The plan before.
+    pub previous_plan: CommercePlanDetail,
+    /// The price before.
+    pub previous_price: BillingPrice,
+    /// When the new price takes effect (Unix ms).
+    pub effective_at: i64,
+    /// `immediate` or `end_of_period`.
+    pub effective_mode: String,
+    /// The next billing date (Unix ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_billing_date: Option<i64>,
+    /// Whether something was charged at once.
+    pub charged_immediately: bool,
+    /// What was charged at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immediate_charge: Option<CommerceMoney>,
+    /// What became of the previous item: `canceled`, `ended` or `abandoned`.
+    pub previous_subscription_item_status: String,
+    /// The previous item's id.
+    pub previous_subscription_item_id: String,
+}
+
+/// The answer of a price transition (spec schema `CommercePriceTransitionResponse`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommercePriceTransition {
+    /// Always `commerce_price_transition`.
+    pub object: String,
+    /// The new item.
+    pub subscription_item: CommerceSubscriptionItemDetail,
+    /// What changed.
+    pub transition: CommercePriceTransitionDetails,
+}
+
+/// A discount the emulator can apply (made at `POST /emulator/billing/discounts`; Clerk
+/// makes them in its dashboard, which the Backend API does not reach).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingDiscount {
+    /// Always `commerce_discount`.
+    pub object: String,
+    /// The discount id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// `percentage` or `fixed_amount`.
+    pub effect: String,
+    /// Percent off, for a percentage.
+    pub percent_off: Option<f64>,
+    /// Amount off, for a fixed amount.
+    pub amount_off: Option<CommerceMoney>,
+    /// Billing cycles it lasts; `None` for ever.
+    pub duration_in_cycles: Option<i64>,
+    /// Creation (Unix ms).
+    pub created_at: i64,
+}
+
+/// A plan to add to the emulated instance (`POST /emulator/billing/plans`,
+/// `Emulator::create_billing_plan`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewBillingPlan {
+    /// Its name.
+    pub name: String,
+    /// Its slug (default: from the name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// `user` (default) or `org`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_type: Option<String>,
+    /// The monthly amount in cents (0: free).
+    #[serde(default)]
+    pub amount: i64,
+    /// The monthly amount in cents when paid yearly (default: none offered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_monthly_amount: Option<i64>,
+    /// Its description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Days of free trial (default: no trial).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_trial_days: Option<i64>,
+    /// Whether pricing tables show it (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicly_visible: Option<bool>,
+}
+
+/// A subscription to start (`POST /emulator/billing/subscriptions`,
+/// `Emulator::subscribe`): one of `user_id` and `organization_id`, and a plan or one of its
+/// prices.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewBillingSubscription {
+    /// The paying user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The paying organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// The plan (its default price).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    /// A price of the plan (default: the plan's default price).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_id: Option<String>,
+    /// `month` (default) or `annual`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_period: Option<String>,
+    /// Start with the plan's free trial instead of a payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_trial: Option<bool>,
+}
+
+/// A discount to add (`POST /emulator/billing/discounts`,
+/// `Emulator::create_billing_discount`): one of `percent_off` and `amount_off`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewBillingDiscount {
+    /// Its name.
+    pub name: String,
+    /// Percent off (0 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_off: Option<f64>,
+    /// Cents off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_off: Option<i64>,
+    /// Billing cycles it lasts (default: for ever).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_in_cycles: Option<i64>,
+}
