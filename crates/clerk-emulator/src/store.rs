@@ -8,6 +8,7 @@
 
 pub(crate) mod access_lists;
 pub(crate) mod connections;
+pub(crate) mod directories;
 pub(crate) mod instance;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
@@ -213,6 +214,8 @@ pub(crate) struct Db {
     pub(crate) connections: connections::ConnectionData,
     #[serde(default)]
     pub(crate) svix: svix::SvixData,
+    #[serde(default)]
+    pub(crate) directories: directories::DirectoryData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -257,6 +260,7 @@ impl Db {
         tables.extend(self.waitlist.tables());
         tables.extend(self.connections.tables());
         tables.extend(self.svix.tables());
+        tables.extend(self.directories.tables());
         tables
     }
 

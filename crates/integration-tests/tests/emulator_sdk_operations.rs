@@ -98,6 +98,8 @@ const OWN_FILE_TAGS: &[&str] = &[
     "Organization Roles",
     "Role Sets",
     "Organization Domains",
+    "SCIM Directories",
+    "Directories",
 ];
 
 /// Every operation in `expected` reached the emulator (answered, if only with an error).

@@ -827,8 +827,9 @@ pub(crate) fn delete_enterprise(db: &mut Db, id: &str) -> ApiResult<()> {
     db.connections
         .enterprise
         .remove(id)
-        .map(|_| ())
-        .ok_or_else(|| enterprise_not_found(id))
+        .ok_or_else(|| enterprise_not_found(id))?;
+    super::directories::connection_deleted(db, id);
+    Ok(())
 }
 
 /// The enterprise connections a list asks for, newest first, with the total before paging.

@@ -6,6 +6,7 @@
 
 pub(crate) mod access_lists;
 pub(crate) mod connections;
+pub(crate) mod directories;
 pub(crate) mod identifications;
 pub(crate) mod images;
 pub(crate) mod instance;
@@ -17,6 +18,7 @@ pub(crate) mod org_domains;
 pub(crate) mod org_roles;
 pub(crate) mod organizations;
 pub(crate) mod paging;
+pub(crate) mod scim;
 pub(crate) mod sessions;
 pub(crate) mod sign_ups;
 pub(crate) mod svix;

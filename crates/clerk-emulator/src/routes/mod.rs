@@ -4,6 +4,7 @@
 pub(crate) mod access_lists;
 pub(crate) mod admin_portal;
 pub(crate) mod connections;
+pub(crate) mod directories;
 pub(crate) mod domains;
 pub(crate) mod identifications;
 pub(crate) mod instance;
@@ -16,6 +17,7 @@ pub(crate) mod org_domains;
 pub(crate) mod org_roles;
 pub(crate) mod organizations;
 pub(crate) mod redirect_urls;
+pub(crate) mod scim;
 pub(crate) mod sessions;
 pub(crate) mod sign_ups;
 pub(crate) mod svix;
