@@ -496,6 +496,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::svix::router())
         .merge(routes::sign_ups::router())
         .merge(routes::billing::router())
+        .merge(routes::directories::router())
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), durable))
@@ -507,6 +508,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(routes::interstitial::public_router())
         .merge(crate::dashboard::router())
         .route("/health", axum::routing::get(|| async { "ok" }))
+        // SCIM requests carry a directory's API key, checked by the handlers.
+        .merge(routes::scim::router().layer(middleware::from_fn_with_state(state.clone(), durable)))
         .merge(keyed)
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .layer(middleware::from_fn_with_state(state.clone(), faults))
@@ -593,5 +596,35 @@ mod tests {
         for bad in ["", "10", "0/1s", "x/1s", "10/0s", "10/3y"] {
             assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
         }
+    }
+
+    /// What reaches the fallback: a catalogued operation is 501 naming it, anything else 404.
+    #[tokio::test]
+    async fn the_fallback_names_the_operation() {
+        let answer = |method: &str, path: &str| {
+            let request = Request::builder()
+                .method(method)
+                .uri(path)
+                .body(Body::empty())
+                .unwrap();
+            fallback(request)
+        };
+        let response = answer("POST", "/v1/scim_directories").await;
+        assert_eq!(response.status(), StatusCode::NOT_IMPLEMENTED);
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["errors"][0]["code"], "operation_not_implemented");
+        assert!(
+            body["errors"][0]["long_message"]
+                .as_str()
+                .unwrap()
+                .contains("CreateSCIMDirectory"),
+            "{body}"
+        );
+        assert!(body["clerk_trace_id"].is_string());
+        let response = answer("GET", "/v1/no_such_thing").await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
     }
 }

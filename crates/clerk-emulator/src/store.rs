@@ -9,6 +9,7 @@
 pub(crate) mod access_lists;
 pub(crate) mod billing;
 pub(crate) mod connections;
+pub(crate) mod directories;
 pub(crate) mod instance;
 pub(crate) mod invitations;
 pub(crate) mod jwt_templates;
@@ -216,6 +217,7 @@ pub(crate) struct Db {
     pub(crate) svix: svix::SvixData,
     #[serde(default)]
     pub(crate) billing: billing::BillingData,
+    pub(crate) directories: directories::DirectoryData,
     /// Set once a user's `created_at` was given rather than taken from the clock: from then on
     /// id order no longer equals `created_at` order, and lists sort instead.
     #[serde(default)]
@@ -261,6 +263,7 @@ impl Db {
         tables.extend(self.connections.tables());
         tables.extend(self.svix.tables());
         tables.extend(self.billing.tables());
+        tables.extend(self.directories.tables());
         tables
     }
 

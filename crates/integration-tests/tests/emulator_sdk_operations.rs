@@ -99,6 +99,8 @@ const OWN_FILE_TAGS: &[&str] = &[
     "Role Sets",
     "Organization Domains",
     "Billing",
+    "SCIM Directories",
+    "Directories",
 ];
 
 /// Every operation in `expected` reached the emulator (answered, if only with an error).

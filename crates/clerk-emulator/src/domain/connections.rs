@@ -829,6 +829,7 @@ pub(crate) fn delete_enterprise(db: &mut Db, id: &str) -> ApiResult<()> {
         .remove(id)
         .ok_or_else(|| enterprise_not_found(id))?;
     super::connection_tests::drop_test_runs(db, id);
+    super::directories::connection_deleted(db, id);
     Ok(())
 }
 

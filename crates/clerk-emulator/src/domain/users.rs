@@ -222,6 +222,17 @@ pub(crate) fn unique_in_request(values: &[String], kind: Ident, problems: &mut P
 
 /// Creates a user from a `POST /v1/users` body (also used for seed users).
 pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -> ApiResult<User> {
+    create_provisioned(state, body, |_, _| Ok(None))
+}
+
+/// [`create`] for a user a directory provisions: `provision` runs under the same write, once
+/// the user is checked and before it is stored, and may adjust it; the SCIM details it returns
+/// travel in the `user.created` event only, as Clerk sends them.
+pub(crate) fn create_provisioned(
+    state: &crate::server::AppState,
+    body: CreateUserRequest,
+    provision: impl FnOnce(&mut Db, &mut User) -> ApiResult<Option<crate::wire::ScimUserMetadata>>,
+) -> ApiResult<User> {
     let mut problems = Problems::default();
     for e in &body.email_address {
         if !valid_email(e) {
@@ -455,7 +466,7 @@ pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -
         bypass_client_trust: Some(body.bypass_client_trust == Some(true)),
         scim: None,
     };
-    let record = UserRecord {
+    let mut record = UserRecord {
         user,
         password_hash,
         password_compromised: false,
@@ -471,17 +482,44 @@ pub(crate) fn create(state: &crate::server::AppState, body: CreateUserRequest) -
         }
         problems.into_result()?;
         super::access_lists::check_user(&db, &record.user)?;
+        let scim = provision(&mut db, &mut record.user)?;
         if body.created_at.is_some() {
             db.imported_created_at = true;
         }
         db.index.add_user(&record.user);
         let user = record.user.clone();
         db.users.insert(user.id.clone(), record);
-        db.emit("user.created", &user);
+        db.emit(
+            "user.created",
+            &User {
+                scim,
+                ..user.clone()
+            },
+        );
         super::org_domains::enroll_user(&mut db, &user.id);
         user
     };
     Ok(user)
+}
+
+/// Deletes a user with its sessions and memberships, announcing `user.deleted`.
+pub(crate) fn delete_record(db: &mut Db, user_id: &str) -> ApiResult<DeletedObject> {
+    let record = db
+        .users
+        .remove(user_id)
+        .ok_or_else(|| ApiError::user_not_found(user_id))?;
+    db.index.remove_user(&record.user);
+    sessions::remove_user_sessions(db, &record.user);
+    super::organizations::remove_user(db, user_id);
+    let deleted = DeletedObject {
+        object: "user".into(),
+        id: Some(record.user.id.clone()),
+        slug: None,
+        deleted: true,
+        external_id: record.user.external_id.clone(),
+    };
+    db.emit("user.deleted", &deleted);
+    Ok(deleted)
 }
 
 pub(crate) fn find<'a>(db: &'a Db, user_id: &str) -> ApiResult<&'a UserRecord> {

@@ -12,8 +12,7 @@ use crate::server::{JsonBody, Query, Shared, UPLOAD_BODY_LIMIT, json};
 use crate::store::{Db, Ident, Image, UserRecord};
 use crate::totp;
 use crate::wire::{
-    CreateUserRequest, DeletedObject, Patch, TotalCount, UpdateUserRequest, User,
-    UserMetadataRequest,
+    CreateUserRequest, Patch, TotalCount, UpdateUserRequest, User, UserMetadataRequest,
 };
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
@@ -449,22 +448,8 @@ async fn delete_user(
     Path(user_id): Path<String>,
 ) -> ApiResult<Response> {
     let mut db = state.write();
-    let record = db
-        .users
-        .remove(&user_id)
-        .ok_or_else(|| ApiError::user_not_found(&user_id))?;
-    db.index.remove_user(&record.user);
-    sessions::remove_user_sessions(&mut db, &record.user);
-    crate::domain::organizations::remove_user(&mut db, &user_id);
-    let deleted = DeletedObject {
-        object: "user".into(),
-        id: Some(record.user.id.clone()),
-        slug: None,
-        deleted: true,
-        external_id: record.user.external_id.clone(),
-    };
-    db.emit("user.deleted", &deleted);
-    Ok(json(&deleted))
+    crate::domain::directories::check_user_deletable(&db, &user_id)?;
+    Ok(json(&delete_record(&mut db, &user_id)?))
 }
 
 async fn ban(State(state): State<Shared>, Path(user_id): Path<String>) -> ApiResult<Response> {
