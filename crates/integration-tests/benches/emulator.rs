@@ -5,6 +5,8 @@
 //! synced before it is answered), one writer at a time and four at once (whose syncs are
 //! shared).
 //!
+//! And the dashboard's pages over the same users (the first list page, a middle one, a search).
+//!
 //! Run: `cargo bench -p integration-tests --bench emulator`. Requests per second for
 //! `GET /v1/users/{id}` are measured with a load generator instead (see the README).
 
@@ -96,6 +98,33 @@ fn list_over_100k_users(c: &mut Criterion) {
             )
         })
     });
+    group.finish();
+
+    // The dashboard's HTML pages over the same users, fetched as a browser would (no key).
+    let http = reqwest::Client::new();
+    let mut group = c.benchmark_group("dashboard_100k");
+    for (name, path) in [
+        ("GET / (overview)", "/".to_owned()),
+        ("GET /users (first page)", "/users".to_owned()),
+        ("GET /users?page=1000", "/users?page=1000".to_owned()),
+        (
+            "GET /users?q=user77777@ (search)",
+            "/users?q=user77777%40".to_owned(),
+        ),
+        (
+            "GET /users?q=example.com&page=1000 (search, all match)",
+            "/users?q=example.com&page=1000".to_owned(),
+        ),
+    ] {
+        let url = format!("{}{path}", emulator.url());
+        group.bench_function(name, |b| {
+            b.to_async(&runtime).iter(|| async {
+                let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+                assert!(page.contains("Clerk emulator"));
+                black_box(page)
+            })
+        });
+    }
     group.finish();
     drop(emulator);
 }

@@ -17,7 +17,7 @@
 //! `form_param_value_invalid` on `amount`.
 
 use super::paging::paging;
-use super::validate::parse_rfc3339_ms;
+use super::validate::{civil, parse_rfc3339_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
 use crate::store::Db;
@@ -48,41 +48,19 @@ pub(crate) fn money(amount: i64) -> CommerceMoney {
     }
 }
 
-/// Unix milliseconds as a civil UTC date and time.
-fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
-    let days = ms.div_euclid(DAY_MS);
-    let rest = ms.rem_euclid(DAY_MS);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        rest / 3_600_000,
-        rest / 60_000 % 60,
-        rest / 1000 % 60,
-        rest % 1000,
-    )
-}
-
 /// `2026-05-12T10:11:12.345Z`.
 pub(crate) fn rfc3339(ms: i64) -> String {
-    let (y, mo, d, h, mi, s, f) = civil(ms);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{f:03}Z")
+    let c = civil(ms);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second, c.millis
+    )
 }
 
 /// `2026-05-12`.
 fn date(ms: i64) -> String {
-    let (y, mo, d, ..) = civil(ms);
-    format!("{y:04}-{mo:02}-{d:02}")
+    let c = civil(ms);
+    format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
 }
 
 // ---- errors ----------------------------------------------------------------------------------

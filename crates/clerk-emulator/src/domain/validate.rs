@@ -145,6 +145,41 @@ pub(crate) fn parse_rfc3339_ms(s: &str) -> Option<i64> {
     Some((days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs) * 1000 + millis)
 }
 
+/// A Unix time as a civil UTC date and time (the proleptic Gregorian calendar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Civil {
+    pub(crate) year: i64,
+    pub(crate) month: i64,
+    pub(crate) day: i64,
+    pub(crate) hour: i64,
+    pub(crate) minute: i64,
+    pub(crate) second: i64,
+    pub(crate) millis: i64,
+}
+
+/// Unix milliseconds as a civil UTC date and time (Howard Hinnant's `civil_from_days`).
+pub(crate) fn civil(ms: i64) -> Civil {
+    const DAY_MS: i64 = 86_400_000;
+    let (days, rest) = (ms.div_euclid(DAY_MS), ms.rem_euclid(DAY_MS));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    Civil {
+        year: yoe + era * 400 + i64::from(month <= 2),
+        month,
+        day,
+        hour: rest / 3_600_000,
+        minute: rest / 60_000 % 60,
+        second: rest / 1000 % 60,
+        millis: rest % 1000,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
