@@ -4,39 +4,11 @@
 
 mod common;
 
-use clerk_backend::Error;
 use clerk_backend::auth::TokenVerifier;
 use clerk_backend::models::{
     CreateAgentTaskOnBehalfOf, EnterpriseConnectionProvider, EnterpriseConnectionTestRunStatus,
 };
-use clerk_emulator::Emulator;
 use serde_json::{Value, json};
-
-fn failure<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let e = result.expect_err("the call must fail");
-    (
-        e.status().map_or(0, |s| s.as_u16()),
-        e.code().unwrap_or_default().to_owned(),
-    )
-}
-
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
 
 /// A browser that does not follow redirects and sends no secret key.
 fn browser() -> reqwest::Client {
@@ -75,7 +47,7 @@ async fn an_agent_task_url_signs_its_user_in_once_and_redirects() {
     assert!(url.starts_with(emulator.url()), "{url}");
 
     // By identifier, the same agent keeps its id; the task id is new.
-    let (status, by_email) = raw(
+    let (status, by_email) = common::raw(
         &emulator,
         "POST",
         "/v1/agents/tasks",
@@ -130,7 +102,7 @@ async fn an_agent_task_url_signs_its_user_in_once_and_redirects() {
     // Once only; and a used task cannot be revoked.
     let again = browser().get(&url).send().await.unwrap();
     assert_eq!(again.status(), 400);
-    let (status, code) = failure(clerk.agent_tasks().revoke(&task.agent_task_id).await);
+    let (status, code) = common::failure(clerk.agent_tasks().revoke(&task.agent_task_id).await);
     assert_eq!((status, code.as_str()), (400, "agent_task_not_pending"));
 
     // A pending task revoked: its URL no longer works, and the answer has no URL.
@@ -138,7 +110,7 @@ async fn an_agent_task_url_signs_its_user_in_once_and_redirects() {
     let revoked = clerk.agent_tasks().revoke(pending).await.unwrap();
     assert_eq!(revoked.agent_task_id, pending);
     assert_eq!(revoked.url, None);
-    let (status, code) = failure(clerk.agent_tasks().revoke("agtask_nope").await);
+    let (status, code) = common::failure(clerk.agent_tasks().revoke("agtask_nope").await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
 
     common::validate_traffic(&emulator);
@@ -199,7 +171,8 @@ async fn agent_tasks_refuse_bad_input() {
         ),
     ];
     for (body, status, code) in cases {
-        let (got, answer) = raw(&emulator, "POST", "/v1/agents/tasks", Some(body.clone())).await;
+        let (got, answer) =
+            common::raw(&emulator, "POST", "/v1/agents/tasks", Some(body.clone())).await;
         assert_eq!(got, status, "{body} -> {answer}");
         assert_eq!(
             answer["errors"][0]["code"],
@@ -209,7 +182,7 @@ async fn agent_tasks_refuse_bad_input() {
     }
     let mut missing = good.clone();
     missing.as_object_mut().unwrap().remove("agent_name");
-    let (got, answer) = raw(&emulator, "POST", "/v1/agents/tasks", Some(missing)).await;
+    let (got, answer) = common::raw(&emulator, "POST", "/v1/agents/tasks", Some(missing)).await;
     assert_eq!(got, 422, "{answer}");
     assert_eq!(answer["errors"][0]["code"], "form_param_missing");
     common::validate_traffic(&emulator);
@@ -220,7 +193,7 @@ async fn enterprise_connection_test_runs_finish_at_the_emulated_idp() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
     // Configured (metadata URL): a run can succeed.
-    let (status, saml) = raw(
+    let (status, saml) = common::raw(
         &emulator,
         "POST",
         "/v1/enterprise_connections",
@@ -275,7 +248,7 @@ async fn enterprise_connection_test_runs_finish_at_the_emulated_idp() {
         410
     );
 
-    let (status, runs) = raw(
+    let (status, runs) = common::raw(
         &emulator,
         "GET",
         &format!("/v1/enterprise_connections/{saml_id}/test_runs?status=success"),
@@ -328,7 +301,7 @@ async fn enterprise_connection_test_runs_finish_at_the_emulated_idp() {
         .await
         .unwrap();
     browser().get(&run.url).send().await.unwrap();
-    let (_, runs) = raw(
+    let (_, runs) = common::raw(
         &emulator,
         "GET",
         &format!("/v1/enterprise_connections/{}/test_runs", oidc.id),
@@ -344,7 +317,7 @@ async fn enterprise_connection_test_runs_finish_at_the_emulated_idp() {
     );
 
     // Newest first, paged.
-    let (_, paged) = raw(
+    let (_, paged) = common::raw(
         &emulator,
         "GET",
         &format!("/v1/enterprise_connections/{saml_id}/test_runs?limit=1&offset=1"),
@@ -356,21 +329,21 @@ async fn enterprise_connection_test_runs_finish_at_the_emulated_idp() {
     assert_eq!(paged["data"][0]["status"], "success");
 
     // Errors.
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .enterprise_connections()
             .create_test_run("entc_nope")
             .await,
     );
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .enterprise_connections()
             .list_test_runs("entc_nope")
             .await,
     );
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
-    let (status, bad) = raw(
+    let (status, bad) = common::raw(
         &emulator,
         "GET",
         &format!("/v1/enterprise_connections/{saml_id}/test_runs?status=done"),
@@ -397,7 +370,7 @@ async fn enterprise_connection_test_runs_finish_at_the_emulated_idp() {
         .delete(&saml_id)
         .await
         .unwrap();
-    let (status, _) = raw(
+    let (status, _) = common::raw(
         &emulator,
         "GET",
         &format!("/v1/enterprise_connections/{saml_id}/test_runs"),

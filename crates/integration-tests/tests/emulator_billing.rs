@@ -6,7 +6,6 @@
 
 mod common;
 
-use clerk_backend::Error;
 use clerk_backend::models::{
     BillingStatementStatus, BillingSubscriptionItemStatus, CommerceSubscriptionItemStatus,
     CommerceSubscriptionStatus, CreditAdjustmentAction, PayerType, SubscriptionItemStatusFilter,
@@ -14,32 +13,6 @@ use clerk_backend::models::{
 use clerk_emulator::Emulator;
 use clerk_emulator::wire::{NewBillingDiscount, NewBillingPlan, NewBillingSubscription};
 use serde_json::{Value, json};
-
-fn failure<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let e = result.expect_err("the call must fail");
-    (
-        e.status().map_or(0, |s| s.as_u16()),
-        e.code().unwrap_or_default().to_owned(),
-    )
-}
-
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
 
 fn code(body: &Value) -> &str {
     body["errors"][0]["code"].as_str().unwrap_or_default()
@@ -85,7 +58,7 @@ async fn plans_and_prices_list_what_was_made() {
     assert!(plans.data.iter().all(|p| p.is_default && !p.has_base_fee));
 
     // A plan made at the emulator's own endpoint, then one through the Rust method.
-    let (status, team) = raw(
+    let (status, team) = common::raw(
         &emulator,
         "POST",
         "/emulator/billing/plans",
@@ -138,22 +111,22 @@ async fn plans_and_prices_list_what_was_made() {
 
     // Errors.
     assert_eq!(
-        failure(billing.create_price("cplan_unknown", 1200).await),
+        common::failure(billing.create_price("cplan_unknown", 1200).await),
         (404, "resource_not_found".into())
     );
     assert_eq!(
-        failure(billing.create_price(&pro.id, 50).await),
+        common::failure(billing.create_price(&pro.id, 50).await),
         (422, "form_param_value_invalid".into())
     );
     assert_eq!(
-        failure(billing.create_price(&pro.id, 1200).currency("EUR").await),
+        common::failure(billing.create_price(&pro.id, 1200).currency("EUR").await),
         (422, "form_param_value_invalid".into())
     );
     assert_eq!(
-        failure(billing.list_prices().plan_id("cplan_unknown").await),
+        common::failure(billing.list_prices().plan_id("cplan_unknown").await),
         (404, "resource_not_found".into())
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/billing/prices",
@@ -162,7 +135,7 @@ async fn plans_and_prices_list_what_was_made() {
     .await;
     assert_eq!((status, code(&body)), (422, "form_param_missing"));
     assert_eq!(body["errors"][0]["meta"]["param_name"], "amount");
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/billing/prices",
@@ -170,9 +143,10 @@ async fn plans_and_prices_list_what_was_made() {
     )
     .await;
     assert_eq!((status, code(&body)), (422, "form_param_unknown"));
-    let (status, body) = raw(&emulator, "GET", "/v1/billing/plans?payer_type=team", None).await;
+    let (status, body) =
+        common::raw(&emulator, "GET", "/v1/billing/plans?payer_type=team", None).await;
     assert_eq!((status, code(&body)), (422, "form_param_value_invalid"));
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/emulator/billing/plans",
@@ -206,7 +180,7 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
     );
 
     // Subscribe through the emulator's endpoint: a paid item, a statement with a paid attempt.
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/emulator/billing/subscriptions",
@@ -297,7 +271,7 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
     );
 
     // Then now: ended, and the user is back on the free plan.
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "DELETE",
         &format!("/v1/billing/subscription_items/{}?end_now=true", item.id),
@@ -314,11 +288,11 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
         "free_user"
     );
     assert_eq!(
-        failure(billing.cancel_subscription_item(&item.id).await),
+        common::failure(billing.cancel_subscription_item(&item.id).await),
         (422, "form_param_value_invalid".into())
     );
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .cancel_subscription_item(&sub.subscription_items[0].id)
                 .await
@@ -327,15 +301,15 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
         "the free default plan cannot be canceled"
     );
     assert_eq!(
-        failure(billing.cancel_subscription_item("csubi_unknown").await),
+        common::failure(billing.cancel_subscription_item("csubi_unknown").await),
         (404, "resource_not_found".into())
     );
     assert_eq!(
-        failure(billing.get_statement("stmt_unknown").await),
+        common::failure(billing.get_statement("stmt_unknown").await),
         (404, "resource_not_found".into())
     );
     assert_eq!(
-        failure(billing.get_statement_payment_attempts("stmt_unknown").await),
+        common::failure(billing.get_statement_payment_attempts("stmt_unknown").await),
         (404, "resource_not_found".into())
     );
 
@@ -403,11 +377,11 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
 
     // Unknown payers.
     assert_eq!(
-        failure(clerk.users().billing_subscription("user_unknown").await),
+        common::failure(clerk.users().billing_subscription("user_unknown").await),
         (404, "resource_not_found".into())
     );
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .organizations()
                 .billing_subscription("org_unknown")
@@ -415,7 +389,7 @@ async fn a_subscription_starts_free_and_paid_plans_are_charged_and_canceled() {
         ),
         (404, "resource_not_found".into())
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/emulator/billing/subscriptions",
@@ -505,7 +479,7 @@ async fn price_transitions_upgrade_now_and_downgrade_at_the_end_of_the_period() 
 
     // Errors: a wrong from price, an unknown price, an item that cannot change.
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .create_price_transition(&new_item, &pro_price.id, &max_price.id)
                 .await
@@ -513,7 +487,7 @@ async fn price_transitions_upgrade_now_and_downgrade_at_the_end_of_the_period() 
         (422, "form_param_value_invalid".into())
     );
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .create_price_transition(&new_item, &max_price.id, "cprice_unknown")
                 .await
@@ -521,7 +495,7 @@ async fn price_transitions_upgrade_now_and_downgrade_at_the_end_of_the_period() 
         (404, "resource_not_found".into())
     );
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .create_price_transition(&new_item, &max_price.id, &pro_price.id)
                 .await
@@ -529,7 +503,7 @@ async fn price_transitions_upgrade_now_and_downgrade_at_the_end_of_the_period() 
         (409, "conflict".into())
     );
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .create_price_transition("csubi_unknown", &max_price.id, &pro_price.id)
                 .await
@@ -593,7 +567,7 @@ async fn free_trials_extend_only_forward() {
         .unwrap();
     assert_eq!(again.period_end, Some(to));
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .extend_subscription_item_free_trial(&item.id, rfc3339(trial_end))
                 .await
@@ -601,7 +575,7 @@ async fn free_trials_extend_only_forward() {
         (422, "form_param_value_invalid".into())
     );
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .extend_subscription_item_free_trial(&item.id, "next tuesday")
                 .await
@@ -618,7 +592,7 @@ async fn free_trials_extend_only_forward() {
             ..Default::default()
         })
         .unwrap();
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         &format!(
@@ -630,7 +604,7 @@ async fn free_trials_extend_only_forward() {
     .await;
     assert_eq!((status, code(&body)), (422, "form_param_value_invalid"));
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .extend_subscription_item_free_trial("csubi_unknown", rfc3339(to))
                 .await
@@ -685,7 +659,7 @@ async fn discounts_show_on_the_item_until_removed() {
             ..Default::default()
         })
         .unwrap();
-    let (status, five) = raw(
+    let (status, five) = common::raw(
         &emulator,
         "POST",
         "/emulator/billing/discounts",
@@ -718,7 +692,7 @@ async fn discounts_show_on_the_item_until_removed() {
     let read = clerk.users().billing_subscription(&ada).await.unwrap();
     assert_eq!(discounted(&read), Some((Some(500), 1500)));
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .apply_subscription_item_discount(&item, &quarter.id)
                 .await
@@ -734,7 +708,7 @@ async fn discounts_show_on_the_item_until_removed() {
         .unwrap();
     assert_eq!(replaced.cycles_remaining, Some(3));
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .remove_subscription_item_discount(&item, &quarter.id)
                 .await
@@ -750,7 +724,7 @@ async fn discounts_show_on_the_item_until_removed() {
     let read = clerk.users().billing_subscription(&ada).await.unwrap();
     assert_eq!(discounted(&read), Some((None, 2000)));
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .remove_subscription_item_discount(&item, &five_id)
                 .await
@@ -758,7 +732,7 @@ async fn discounts_show_on_the_item_until_removed() {
         (404, "resource_not_found".into())
     );
     assert_eq!(
-        failure(
+        common::failure(
             billing
                 .apply_subscription_item_discount(&item, "cdisc_unknown")
                 .await
@@ -810,7 +784,7 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
         (300, "$3.00")
     );
     // Below zero: refused, and nothing changes.
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         &format!("/v1/users/{ada}/billing/credits"),
@@ -843,7 +817,7 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
         300
     );
     assert_eq!(
-        failure(
+        common::failure(
             users
                 .adjust_billing_credit_balance(&ada, 1, CreditAdjustmentAction::Increase, "u-1")
                 .await
@@ -879,7 +853,7 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
         .await
         .unwrap();
     assert_eq!(
-        failure(
+        common::failure(
             orgs.adjust_billing_credit_balance(
                 &org.id,
                 751,
@@ -936,7 +910,7 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
             "form_param_unknown",
         ),
     ] {
-        let (status, answer) = raw(
+        let (status, answer) = common::raw(
             &emulator,
             "POST",
             &format!("/v1/organizations/{}/billing/credits", org.id),
@@ -946,11 +920,11 @@ async fn credit_ledgers_add_up_and_never_go_below_zero() {
         assert_eq!((status, code(&answer)), (422, expected), "{body}");
     }
     assert_eq!(
-        failure(users.billing_credit_balance("user_unknown").await),
+        common::failure(users.billing_credit_balance("user_unknown").await),
         (404, "resource_not_found".into())
     );
     assert_eq!(
-        failure(
+        common::failure(
             orgs.adjust_billing_credit_balance(
                 "org_unknown",
                 5,
@@ -1128,7 +1102,7 @@ async fn every_billing_operation_is_called_and_its_events_match_the_webhooks_spe
         .await
         .unwrap();
     billing.cancel_subscription_item(&item_id).await.unwrap();
-    failure(
+    common::failure(
         billing
             .extend_subscription_item_free_trial(&item_id, "2099-01-01T00:00:00Z")
             .await,

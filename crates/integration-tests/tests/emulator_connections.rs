@@ -7,36 +7,8 @@
 
 mod common;
 
-use clerk_backend::Error;
 use clerk_backend::models::{EnterpriseConnectionProvider, SamlConnectionProvider};
-use clerk_emulator::Emulator;
-use serde_json::{Value, json};
-
-fn failure<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let e = result.expect_err("the call must fail");
-    (
-        e.status().map_or(0, |s| s.as_u16()),
-        e.code().unwrap_or_default().to_owned(),
-    )
-}
-
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn saml_connections_are_stored_updated_and_deleted() {
@@ -55,7 +27,7 @@ async fn saml_connections_are_stored_updated_and_deleted() {
     assert!(created.acs_url.contains(&created.id));
 
     // Not configured: cannot be activated.
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .saml_connections()
             .update(&created.id)
@@ -82,7 +54,7 @@ async fn saml_connections_are_stored_updated_and_deleted() {
     );
 
     // The domain is taken, by either kind of connection.
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/saml_connections",
@@ -91,7 +63,7 @@ async fn saml_connections_are_stored_updated_and_deleted() {
     .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["errors"][0]["meta"]["param_name"], "domains");
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .enterprise_connections()
             .create(
@@ -116,7 +88,7 @@ async fn saml_connections_are_stored_updated_and_deleted() {
     assert_eq!(found.data.len(), 1);
 
     // Bad input.
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/saml_connections",
@@ -127,7 +99,7 @@ async fn saml_connections_are_stored_updated_and_deleted() {
         (status, body["errors"][0]["code"].as_str()),
         (422, Some("form_param_value_invalid"))
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/saml_connections",
@@ -138,7 +110,7 @@ async fn saml_connections_are_stored_updated_and_deleted() {
         (status, body["errors"][0]["code"].as_str()),
         (422, Some("form_param_missing"))
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/saml_connections",
@@ -152,7 +124,7 @@ async fn saml_connections_are_stored_updated_and_deleted() {
 
     let deleted = clerk.saml_connections().delete(&created.id).await.unwrap();
     assert!(deleted.deleted);
-    let (status, code) = failure(clerk.saml_connections().get(&created.id).await);
+    let (status, code) = common::failure(clerk.saml_connections().get(&created.id).await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
     // Its domain is free again.
     clerk
@@ -171,7 +143,7 @@ async fn saml_connections_are_stored_updated_and_deleted() {
 async fn enterprise_connections_are_stored_updated_and_deleted() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let (status, created) = raw(
+    let (status, created) = common::raw(
         &emulator,
         "POST",
         "/v1/enterprise_connections",
@@ -206,7 +178,7 @@ async fn enterprise_connections_are_stored_updated_and_deleted() {
     assert!(oidc.oauth_config.is_some());
     assert!(oidc.saml_connection.is_none());
     // OIDC needs a client id and a discovery URL before it can be active.
-    let (status, _) = failure(
+    let (status, _) = common::failure(
         clerk
             .enterprise_connections()
             .update(&oidc.id)
@@ -231,7 +203,7 @@ async fn enterprise_connections_are_stored_updated_and_deleted() {
 
     let all = clerk.enterprise_connections().list().await.unwrap();
     assert_eq!(all.total_count, Some(2));
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "GET",
         "/v1/enterprise_connections?active=true",
@@ -241,7 +213,7 @@ async fn enterprise_connections_are_stored_updated_and_deleted() {
     assert_eq!(status, 200);
     assert_eq!(body["total_count"], 0);
 
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/enterprise_connections",
@@ -252,7 +224,7 @@ async fn enterprise_connections_are_stored_updated_and_deleted() {
         (status, body["errors"][0]["code"].as_str()),
         (422, Some("form_param_missing"))
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/enterprise_connections",
@@ -260,7 +232,7 @@ async fn enterprise_connections_are_stored_updated_and_deleted() {
     )
     .await;
     assert_eq!(status, 409, "{body}");
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/enterprise_connections",
@@ -274,7 +246,7 @@ async fn enterprise_connections_are_stored_updated_and_deleted() {
 
     let deleted = clerk.enterprise_connections().delete(&id).await.unwrap();
     assert!(deleted.deleted);
-    let (status, code) = failure(clerk.enterprise_connections().get(&id).await);
+    let (status, code) = common::failure(clerk.enterprise_connections().get(&id).await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
     common::validate_traffic(&emulator);
 }

@@ -10,41 +10,15 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use clerk_backend::Clerk;
 use clerk_backend::models::{
     DirectoryGroupRoleMappingInput, EnterpriseConnectionProvider,
     ReplaceDirectoryGroupRoleMappingsMappings, ReplaceScimGroupRoleMappingsMappings,
 };
-use clerk_backend::{Clerk, Error};
 use clerk_emulator::{Emulator, WebhookTarget};
 use serde_json::{Value, json};
 
-fn failure<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let e = result.expect_err("the call must fail");
-    (
-        e.status().map_or(0, |s| s.as_u16()),
-        e.code().unwrap_or_default().to_owned(),
-    )
-}
-
 /// A request with the secret key, as the SDK would not send it.
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
 /// A SCIM request to a full URL, with `key` as the bearer token; the status, the content type
 /// and the body.
 async fn scim(
@@ -180,7 +154,7 @@ async fn directories_are_stored_under_both_names_and_refuse_bad_input() {
     assert!(!updated.enabled);
     assert_eq!(updated.attribute_mapping.len(), 2);
     assert!(updated.updated_at >= created.updated_at);
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "PATCH",
         &format!("/v1/scim_directories/{}", created.id),
@@ -197,15 +171,15 @@ async fn directories_are_stored_under_both_names_and_refuse_bad_input() {
     assert!(body.get("api_key").is_none(), "{body}");
 
     // Bad input.
-    let (status, code) = failure(clerk.directories().create(&acme, "okta").await);
+    let (status, code) = common::failure(clerk.directories().create(&acme, "okta").await);
     assert_eq!(
         (status, code.as_str()),
         (422, "form_identifier_exists"),
         "one directory per connection"
     );
-    let (status, code) = failure(clerk.directories().create("entconn_nope", "okta").await);
+    let (status, code) = common::failure(clerk.directories().create("entconn_nope", "okta").await);
     assert_eq!((status, code.as_str()), (422, "form_param_value_invalid"));
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/directories",
@@ -218,7 +192,7 @@ async fn directories_are_stored_under_both_names_and_refuse_bad_input() {
         body["errors"][0]["meta"]["param_name"],
         "enterprise_connection_id"
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/directories",
@@ -229,7 +203,7 @@ async fn directories_are_stored_under_both_names_and_refuse_bad_input() {
         (status, &body["errors"][0]["code"]),
         (422, &json!("form_param_unknown"))
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "PATCH",
         &format!("/v1/directories/{}", created.id),
@@ -240,7 +214,7 @@ async fn directories_are_stored_under_both_names_and_refuse_bad_input() {
         (status, &body["errors"][0]["code"]),
         (422, &json!("form_param_value_invalid"))
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "PATCH",
         &format!("/v1/directories/{}", created.id),
@@ -255,11 +229,11 @@ async fn directories_are_stored_under_both_names_and_refuse_bad_input() {
     // Unknown ids are 404 everywhere.
     let nope = "dir_0000000000000000000000000000";
     for (status, code) in [
-        failure(clerk.directories().get(nope).await),
-        failure(clerk.scim_directories().update(nope).name("x").await),
-        failure(clerk.directories().delete(nope).await),
-        failure(clerk.scim_directories().rotate_api_key(nope).await),
-        failure(clerk.directories().list_group_role_mappings(nope).await),
+        common::failure(clerk.directories().get(nope).await),
+        common::failure(clerk.scim_directories().update(nope).name("x").await),
+        common::failure(clerk.directories().delete(nope).await),
+        common::failure(clerk.scim_directories().rotate_api_key(nope).await),
+        common::failure(clerk.directories().list_group_role_mappings(nope).await),
     ] {
         assert_eq!((status, code.as_str()), (404, "resource_not_found"));
     }
@@ -277,7 +251,7 @@ async fn directories_are_stored_under_both_names_and_refuse_bad_input() {
     assert!(deleted.deleted);
     assert_eq!(deleted.object, "scim_directory");
     assert_eq!(deleted.id.as_deref(), Some(second.id.as_str()));
-    let (status, code) = failure(clerk.directories().get(&second.id).await);
+    let (status, code) = common::failure(clerk.directories().get(&second.id).await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
     assert_eq!(
         clerk.directories().list().await.unwrap().total_count,
@@ -382,7 +356,7 @@ async fn group_role_mappings_are_ranked_checked_and_replaced() {
 
     // Refused: a group mapped twice, an unknown role, both names disagreeing, a name the
     // family does not know, a precedence below 1.
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .directories()
             .create_group_role_mapping(&directory.id, &admin)
@@ -390,7 +364,7 @@ async fn group_role_mappings_are_ranked_checked_and_replaced() {
             .await,
     );
     assert_eq!((status, code.as_str()), (422, "form_identifier_exists"));
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .scim_directories()
             .create_group_role_mapping(
@@ -421,11 +395,11 @@ async fn group_role_mappings_are_ranked_checked_and_replaced() {
             "form_param_value_invalid",
         ),
     ] {
-        let (status, answer) = raw(&emulator, "POST", path, Some(body.clone())).await;
+        let (status, answer) = common::raw(&emulator, "POST", path, Some(body.clone())).await;
         assert_eq!(status, 422, "{body} -> {answer}");
         assert_eq!(answer["errors"][0]["code"], code, "{body} -> {answer}");
     }
-    let (status, answer) = raw(
+    let (status, answer) = common::raw(
         &emulator,
         "PUT",
         &path,
@@ -486,7 +460,7 @@ async fn group_role_mappings_are_ranked_checked_and_replaced() {
         .unwrap();
     assert_eq!(left.data.len(), 1);
     assert_eq!(left.data[0].precedence, 1);
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .scim_directories()
             .delete_group_role_mapping(&directory.id, &eng_id)
@@ -501,7 +475,7 @@ async fn group_role_mappings_are_ranked_checked_and_replaced() {
         .await
         .unwrap();
     assert!(!plain.group_role_mapping_enabled);
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .scim_directories()
             .create_group_role_mapping(&plain.id, "grp", &admin)
@@ -511,7 +485,7 @@ async fn group_role_mappings_are_ranked_checked_and_replaced() {
         (status, code.as_str()),
         (400, "group_role_mapping_disabled")
     );
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .scim_directories()
             .replace_group_role_mappings(
@@ -698,7 +672,7 @@ async fn the_scim_endpoint_provisions_users_the_backend_api_cannot_delete() {
     assert_eq!(user.last_name.as_deref(), Some("Lovelace"));
     assert_eq!(user.email_addresses.len(), 1);
     assert_eq!(user.email_addresses[0].email_address, "ada@acme.com");
-    let (_, raw_user) = raw(&emulator, "GET", &format!("/v1/users/{user_id}"), None).await;
+    let (_, raw_user) = common::raw(&emulator, "GET", &format!("/v1/users/{user_id}"), None).await;
     assert_eq!(
         raw_user["email_addresses"][0]["verification"]["strategy"],
         "scim"
@@ -725,14 +699,15 @@ async fn the_scim_endpoint_provisions_users_the_backend_api_cannot_delete() {
     );
 
     // The Backend API refuses to delete it.
-    let (status, body) = raw(&emulator, "DELETE", &format!("/v1/users/{user_id}"), None).await;
+    let (status, body) =
+        common::raw(&emulator, "DELETE", &format!("/v1/users/{user_id}"), None).await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["errors"][0]["code"], "user_managed_by_scim");
     assert_eq!(
         body["errors"][0]["long_message"],
         "This user is managed by a directory and cannot be deleted manually."
     );
-    let (status, code) = failure(clerk.users().delete(&user_id).await);
+    let (status, code) = common::failure(clerk.users().delete(&user_id).await);
     assert_eq!((status, code.as_str()), (409, "user_managed_by_scim"));
     assert!(clerk.users().get(&user_id).await.is_ok());
 
@@ -834,7 +809,7 @@ async fn the_scim_endpoint_provisions_users_the_backend_api_cannot_delete() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(patched["active"], false);
-    let (_, raw_user) = raw(&emulator, "GET", &format!("/v1/users/{user_id}"), None).await;
+    let (_, raw_user) = common::raw(&emulator, "GET", &format!("/v1/users/{user_id}"), None).await;
     assert_eq!(raw_user["deprovisioned"], true);
     assert_eq!(raw_user["banned"], false);
     let session = clerk.sessions().get(&session.id).await.unwrap();
@@ -909,7 +884,7 @@ async fn the_scim_endpoint_provisions_users_the_backend_api_cannot_delete() {
     )
     .await;
     assert_eq!(status, 204);
-    let (status, code) = failure(clerk.users().get(&user_id).await);
+    let (status, code) = common::failure(clerk.users().get(&user_id).await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
     events_of(&received, "user.deleted", 1).await;
 
@@ -923,7 +898,7 @@ async fn the_scim_endpoint_provisions_users_the_backend_api_cannot_delete() {
     )
     .await;
     let bob = bob["id"].as_str().unwrap().to_owned();
-    let (status, code) = failure(clerk.users().delete(&bob).await);
+    let (status, code) = common::failure(clerk.users().delete(&bob).await);
     assert_eq!((status, code.as_str()), (409, "user_managed_by_scim"));
     clerk.directories().delete(&directory.id).await.unwrap();
     let (status, _, _) = scim("GET", &users_url, Some(&new_key), None).await;
@@ -985,7 +960,7 @@ async fn directories_mappings_and_provisioned_users_survive_a_restart() {
         .await
         .unwrap();
     assert_eq!(mappings.data[0].directory_group_id, "grp-admins");
-    let (status, code) = failure(clerk.users().delete(&user_id).await);
+    let (status, code) = common::failure(clerk.users().delete(&user_id).await);
     assert_eq!((status, code.as_str()), (409, "user_managed_by_scim"));
     // The key still works at the same path (the port may differ after a restart).
     let path = endpoint.split_once("/scim/").unwrap().1;

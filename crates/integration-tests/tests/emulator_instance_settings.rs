@@ -10,24 +10,6 @@ use clerk_emulator::Emulator;
 use serde_json::{Value, json};
 
 /// A request over plain HTTP: the status and the JSON body (null when there is none).
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(b) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(&b).unwrap());
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let bytes = resp.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
 /// Asserts an error answer's status and code; returns its first error.
 #[track_caller]
 fn error(answer: &(u16, Value), status: u16, code: &str) -> Value {
@@ -121,7 +103,7 @@ fn the_tests_call_every_operation_of_their_groups() {
 
 /// Creating a user with this email address: `Ok(id)` or the raw refusal.
 async fn sign_up(emulator: &Emulator, email: &str) -> Result<String, (u16, Value)> {
-    let answer = raw(
+    let answer = common::raw(
         emulator,
         "POST",
         "/v1/users",
@@ -188,7 +170,7 @@ async fn restrictions_switch_the_lists_and_refuse_subaddresses_and_disposable_do
         .await
         .unwrap();
     let carol_id = carol.data[0].id.clone();
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "POST",
         "/v1/email_addresses",
@@ -246,7 +228,7 @@ async fn restrictions_switch_the_lists_and_refuse_subaddresses_and_disposable_do
         refused(sign_up(&emulator, email).await, email);
     }
     sign_up(&emulator, "a.b@x.com").await.unwrap();
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "POST",
         "/v1/email_addresses",
@@ -303,7 +285,7 @@ async fn restrictions_switch_the_lists_and_refuse_subaddresses_and_disposable_do
         sign_up(&emulator, "fay@other.example").await,
         "fay@other.example",
     );
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "PATCH",
         "/v1/beta_features/instance_settings",
@@ -311,7 +293,7 @@ async fn restrictions_switch_the_lists_and_refuse_subaddresses_and_disposable_do
     )
     .await;
     error(&e, 422, "form_param_format_invalid");
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "PATCH",
         "/v1/instance/restrictions",
@@ -382,7 +364,7 @@ async fn instance_protect_communication_and_oauth_settings_are_kept() {
         (json!({"colour": "blue"}), "form_param_unknown"),
     ] {
         error(
-            &raw(&emulator, "PATCH", "/v1/instance", Some(body)).await,
+            &common::raw(&emulator, "PATCH", "/v1/instance", Some(body)).await,
             422,
             code,
         );
@@ -414,13 +396,13 @@ async fn instance_protect_communication_and_oauth_settings_are_kept() {
         json!({"blocked_country_codes": ["USA"]}),
     ] {
         error(
-            &raw(&emulator, "PATCH", "/v1/instance/communication", Some(body)).await,
+            &common::raw(&emulator, "PATCH", "/v1/instance/communication", Some(body)).await,
             422,
             "form_param_format_invalid",
         );
     }
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "PATCH",
             "/v1/instance/communication",
@@ -449,7 +431,7 @@ async fn instance_protect_communication_and_oauth_settings_are_kept() {
         oauth
     );
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "PATCH",
             "/v1/instance/oauth_application_settings",
@@ -516,7 +498,7 @@ async fn organization_settings_drive_the_organization_operations() {
         .create(&org.id, &users[1], "org:member")
         .await
         .unwrap();
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "POST",
         &format!("/v1/organizations/{}/memberships", org.id),
@@ -554,7 +536,7 @@ async fn organization_settings_drive_the_organization_operations() {
         .create("Viewer", "org:viewer")
         .await
         .unwrap();
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "PATCH",
         "/v1/instance/organization_settings",
@@ -563,7 +545,7 @@ async fn organization_settings_drive_the_organization_operations() {
     .await;
     error(&e, 422, "organization_missing_creator_role_permissions");
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "PATCH",
             "/v1/instance/organization_settings",
@@ -600,7 +582,7 @@ async fn organization_settings_drive_the_organization_operations() {
         .domains_enrollment_modes(["manual_invitation"])
         .await
         .unwrap();
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "POST",
         &format!("/v1/organizations/{}/domains", org.id),
@@ -615,7 +597,7 @@ async fn organization_settings_drive_the_organization_operations() {
         .await
         .unwrap();
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "PATCH",
             "/v1/instance/organization_settings",
@@ -630,7 +612,7 @@ async fn organization_settings_drive_the_organization_operations() {
         .domains_enabled(false)
         .await
         .unwrap();
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "POST",
         &format!("/v1/organizations/{}/domains", org.id),
@@ -646,7 +628,7 @@ async fn organization_settings_drive_the_organization_operations() {
         .await
         .unwrap();
     assert!(!s.enabled);
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "POST",
         "/v1/organizations",
@@ -655,7 +637,7 @@ async fn organization_settings_drive_the_organization_operations() {
     .await;
     error(&e, 403, "organization_not_enabled_in_instance");
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "PATCH",
             "/v1/instance/organization_settings",
@@ -716,7 +698,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         ),
     ] {
         error(
-            &raw(&emulator, "POST", "/v1/domains", Some(body)).await,
+            &common::raw(&emulator, "POST", "/v1/domains", Some(body)).await,
             status,
             code,
         );
@@ -742,7 +724,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         Some("https://satellite.example.com/__clerk")
     );
     // null clears the proxy.
-    let (status, cleared) = raw(
+    let (status, cleared) = common::raw(
         &emulator,
         "PATCH",
         &format!("/v1/domains/{}", sat.id),
@@ -752,7 +734,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
     assert_eq!(status, 200);
     assert_eq!(cleared["proxy_url"], Value::Null);
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "PATCH",
             &format!("/v1/domains/{}", sat.id),
@@ -763,7 +745,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         "form_identifier_exists",
     );
     error(
-        &raw(&emulator, "PATCH", "/v1/domains/dmn_nope", Some(json!({}))).await,
+        &common::raw(&emulator, "PATCH", "/v1/domains/dmn_nope", Some(json!({}))).await,
         404,
         "resource_not_found",
     );
@@ -778,7 +760,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         (primary.id.as_str(), "app.example.com")
     );
     // The primary domain cannot be deleted.
-    let e = raw(
+    let e = common::raw(
         &emulator,
         "DELETE",
         &format!("/v1/domains/{}", primary.id),
@@ -806,7 +788,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         .unwrap();
     assert_eq!(again.id, check.id, "rerun in place");
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "POST",
             "/v1/proxy_checks",
@@ -817,7 +799,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         "form_param_missing",
     );
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "POST",
             "/v1/proxy_checks",
@@ -832,7 +814,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
     assert!(gone.deleted);
     assert_eq!(gone.object, "domain");
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "DELETE",
             &format!("/v1/domains/{}", sat.id),
@@ -869,7 +851,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         "example.net"
     );
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "POST",
             "/v1/instance/change_domain",
@@ -880,7 +862,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         "form_param_missing",
     );
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "PUT",
             "/v1/beta_features/domain",
@@ -903,7 +885,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
     assert_eq!(urls.get(&a.id).await.unwrap(), a);
     let all = urls.list().await.unwrap();
     assert_eq!(all.data, [a.clone(), b.clone()]);
-    let (_, page) = raw(
+    let (_, page) = common::raw(
         &emulator,
         "GET",
         "/v1/redirect_urls?paginated=true&limit=1",
@@ -912,10 +894,10 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
     .await;
     assert_eq!(page["total_count"], 2);
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
-    let (_, bare) = raw(&emulator, "GET", "/v1/redirect_urls", None).await;
+    let (_, bare) = common::raw(&emulator, "GET", "/v1/redirect_urls", None).await;
     assert!(bare.is_array());
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "POST",
             "/v1/redirect_urls",
@@ -934,7 +916,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         (json!({}), "form_param_missing"),
     ] {
         error(
-            &raw(&emulator, "POST", "/v1/redirect_urls", Some(body)).await,
+            &common::raw(&emulator, "POST", "/v1/redirect_urls", Some(body)).await,
             422,
             code,
         );
@@ -943,7 +925,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
     assert!(deleted.deleted);
     assert_eq!(deleted.id.as_deref(), Some(a.id.as_str()));
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "GET",
             &format!("/v1/redirect_urls/{}", a.id),
@@ -980,7 +962,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         second.admin_portal_link_id, token.admin_portal_link_id,
         "one link per organization"
     );
-    let (status, created) = raw(
+    let (status, created) = common::raw(
         &emulator,
         "POST",
         "/v1/admin_portal_link_tokens",
@@ -1006,7 +988,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         json!({"organization_id": org.id, "seconds_until_expiration": 86401}),
         json!({"organization_id": "org_bad"}),
     ] {
-        let e = raw(
+        let e = common::raw(
             &emulator,
             "POST",
             "/v1/admin_portal_link_tokens",
@@ -1017,7 +999,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
     }
     let unknown_org = format!("org_{}", "a".repeat(27));
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "POST",
             "/v1/admin_portal_link_tokens",
@@ -1028,7 +1010,7 @@ async fn domains_redirect_urls_proxy_checks_and_admin_portal_tokens() {
         "resource_not_found",
     );
     error(
-        &raw(
+        &common::raw(
             &emulator,
             "POST",
             &format!(

@@ -26,24 +26,6 @@ fn assert_error(err: &clerk_backend::Error, status: u16, code: &str, param: Opti
 }
 
 /// A request over plain HTTP: the status and the JSON body.
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(b) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(&b).unwrap());
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let bytes = resp.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
 async fn permission(clerk: &Clerk, name: &str, key: &str) -> String {
     clerk
         .organization_permissions()
@@ -113,7 +95,7 @@ async fn permissions_are_the_system_ones_plus_custom_ones() {
         let err = permissions.create("Bad", bad).await.unwrap_err();
         assert_error(&err, 422, "form_param_format_invalid", Some("key"));
     }
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/organization_permissions",
@@ -123,7 +105,7 @@ async fn permissions_are_the_system_ones_plus_custom_ones() {
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["code"], "form_param_missing");
     assert_eq!(body["errors"][0]["meta"]["param_name"], "name");
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/organization_permissions",
@@ -167,7 +149,7 @@ async fn permissions_are_the_system_ones_plus_custom_ones() {
             .unwrap_err()
             .is_not_found()
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "GET",
         "/v1/organization_permissions/perm_x",
@@ -999,7 +981,8 @@ async fn verified_domains_invite_or_suggest_the_users_at_them() {
     assert_eq!(exact.data[0].id, acme_com.id);
     let partial = domains.list_all().query("acm").await.unwrap();
     assert_eq!(partial.data.len(), 1);
-    let (status, body) = raw(&emulator, "GET", "/v1/organization_domains?query=%20", None).await;
+    let (status, body) =
+        common::raw(&emulator, "GET", "/v1/organization_domains?query=%20", None).await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["meta"]["param_name"], "query");
     let unverified_only = domains.list(&acme.id).verified("false").await.unwrap();

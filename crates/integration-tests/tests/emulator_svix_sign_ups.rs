@@ -5,44 +5,16 @@
 
 mod common;
 
-use clerk_backend::Error;
-use clerk_emulator::Emulator;
-use serde_json::{Value, json};
-
-fn failure<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let e = result.expect_err("the call must fail");
-    (
-        e.status().map_or(0, |s| s.as_u16()),
-        e.code().unwrap_or_default().to_owned(),
-    )
-}
-
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn the_svix_app_is_created_once_linked_and_deleted() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
     // No app yet: no dashboard URL, nothing to delete.
-    let (status, code) = failure(clerk.webhooks().generate_svix_auth_url().await);
+    let (status, code) = common::failure(clerk.webhooks().generate_svix_auth_url().await);
     assert_eq!((status, code.as_str()), (400, "svix_app_missing"));
-    let (status, _) = failure(clerk.webhooks().delete_svix_app().await);
+    let (status, _) = common::failure(clerk.webhooks().delete_svix_app().await);
     assert_eq!(status, 400);
 
     let first = clerk.webhooks().create_svix_app().await.unwrap();
@@ -70,7 +42,7 @@ async fn the_svix_app_is_created_once_linked_and_deleted() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 204);
     assert!(response.bytes().await.unwrap().is_empty());
-    let (status, _) = failure(clerk.webhooks().generate_svix_auth_url().await);
+    let (status, _) = common::failure(clerk.webhooks().generate_svix_auth_url().await);
     assert_eq!(status, 400);
     // A new app is a new app.
     let new = clerk.webhooks().create_svix_app().await.unwrap();
@@ -83,9 +55,9 @@ async fn the_svix_app_is_created_once_linked_and_deleted() {
 async fn sign_ups_never_exist_in_the_emulator() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let (status, code) = failure(clerk.sign_ups().get("sua_missing").await);
+    let (status, code) = common::failure(clerk.sign_ups().get("sua_missing").await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .sign_ups()
             .update("sua_missing")
@@ -94,7 +66,7 @@ async fn sign_ups_never_exist_in_the_emulator() {
             .await,
     );
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "PATCH",
         "/v1/sign_ups/sua_missing",
@@ -103,7 +75,7 @@ async fn sign_ups_never_exist_in_the_emulator() {
     .await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["meta"]["param_name"], "custom_action");
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "PATCH",
         "/v1/sign_ups/sua_missing",

@@ -8,39 +8,12 @@
 
 mod common;
 
-use clerk_backend::Error;
 use clerk_emulator::Emulator;
 use clerk_emulator::wire::Message;
 use serde_json::{Value, json};
 
 /// The status and code of a failed SDK call.
-fn failure<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let e = result.expect_err("the call must fail");
-    (
-        e.status().map_or(0, |s| s.as_u16()),
-        e.code().unwrap_or_default().to_owned(),
-    )
-}
-
 /// A raw request with the secret key: (status, JSON body).
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
 /// The newest message to `to` with this slug.
 fn last_message(emulator: &Emulator, to: &str, slug: &str) -> Message {
     emulator
@@ -100,7 +73,7 @@ async fn the_built_in_templates_are_listed_and_read() {
     assert!(code.id.as_deref().unwrap().starts_with("tmpl_"));
 
     // The bare array without `paginated`, with limit and offset.
-    let (status, page) = raw(
+    let (status, page) = common::raw(
         &emulator,
         "GET",
         "/v1/templates/email?limit=2&offset=1",
@@ -113,9 +86,9 @@ async fn the_built_in_templates_are_listed_and_read() {
     assert_eq!(page[0]["slug"], json!(slugs[1]));
 
     // Unknown slug and type.
-    let (status, code) = failure(clerk.email_sms_templates().get("email", "nope").await);
+    let (status, code) = common::failure(clerk.email_sms_templates().get("email", "nope").await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
-    let (status, body) = raw(&emulator, "GET", "/v1/templates/fax", None).await;
+    let (status, body) = common::raw(&emulator, "GET", "/v1/templates/fax", None).await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["code"], "form_param_value_invalid");
     assert_eq!(body["errors"][0]["meta"]["param_name"], "template_type");
@@ -172,7 +145,7 @@ async fn a_changed_template_renders_the_next_message_and_revert_restores_it() {
     assert_eq!(email.from_email_name, "security");
 
     // A body without the required variable is refused, and nothing changes.
-    let (status, code_) = failure(
+    let (status, code_) = common::failure(
         clerk
             .email_sms_templates()
             .upsert("email", "verification_code")
@@ -180,7 +153,7 @@ async fn a_changed_template_renders_the_next_message_and_revert_restores_it() {
             .await,
     );
     assert_eq!((status, code_.as_str()), (422, "form_param_value_invalid"));
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "PUT",
         "/v1/templates/email/verification_code",
@@ -189,7 +162,7 @@ async fn a_changed_template_renders_the_next_message_and_revert_restores_it() {
     .await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["code"], "form_param_format_invalid");
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "PUT",
         "/v1/templates/email/verification_code",
@@ -335,7 +308,7 @@ async fn delivery_switched_off_marks_the_messages_and_the_invitation_template_re
     // In the HTML body the name is escaped.
     assert!(email.body.contains("Ada &amp; Babbage"), "{}", email.body);
 
-    let (status, code) = failure(
+    let (status, code) = common::failure(
         clerk
             .email_sms_templates()
             .toggle_template_delivery("sms", "nope")
@@ -376,7 +349,8 @@ async fn a_preview_renders_sample_values_without_storing() {
     assert_eq!(sms.get("body"), Some(&json!("123456!")));
     assert_eq!(sms.get("subject"), None);
 
-    let (status, code) = failure(clerk.email_sms_templates().preview("email", "nope").await);
+    let (status, code) =
+        common::failure(clerk.email_sms_templates().preview("email", "nope").await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
     common::validate_traffic(&emulator);
 }

@@ -5,7 +5,6 @@
 
 mod common;
 
-use clerk_backend::Error;
 use clerk_backend::auth::TokenVerifier;
 use clerk_backend::models::{
     ActorTokenStatus as TicketStatus, CreateActorTokenActor, SessionRefresh,
@@ -15,33 +14,7 @@ use clerk_emulator::wire::Message;
 use serde_json::{Value, json};
 
 /// The status and code of a failed SDK call.
-fn failure<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let e = result.expect_err("the call must fail");
-    (
-        e.status().map_or(0, |s| s.as_u16()),
-        e.code().unwrap_or_default().to_owned(),
-    )
-}
-
 /// A raw request with the secret key: (status, JSON body).
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
 /// The newest message to `to` with this slug.
 fn last_message(emulator: &Emulator, to: &str, slug: &str) -> Message {
     emulator
@@ -102,7 +75,7 @@ async fn an_email_code_from_the_mailbox_verifies_the_address() {
         other => panic!("an SMS for an email address: {other:?}"),
     }
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .email_addresses()
                 .attempt_verification(&address_id, first.id.clone().unwrap(), first_code.as_str())
@@ -112,7 +85,7 @@ async fn an_email_code_from_the_mailbox_verifies_the_address() {
     );
 
     // The mailbox over HTTP, filtered.
-    let (status, listed) = raw(
+    let (status, listed) = common::raw(
         &emulator,
         "GET",
         "/emulator/messages?to=ADA.WORK@example.com&slug=verification_code",
@@ -127,7 +100,7 @@ async fn an_email_code_from_the_mailbox_verifies_the_address() {
     // A wrong code counts as an attempt and leaves the address unverified.
     let wrong = if code == "000000" { "111111" } else { "000000" };
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .email_addresses()
                 .attempt_verification(&address_id, &verification_id, wrong)
@@ -151,7 +124,7 @@ async fn an_email_code_from_the_mailbox_verifies_the_address() {
     );
     // Used once: a second attempt is refused.
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .email_addresses()
                 .attempt_verification(&address_id, &verification_id, code.as_str())
@@ -161,7 +134,7 @@ async fn an_email_code_from_the_mailbox_verifies_the_address() {
     );
     // Unknown address.
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .email_addresses()
                 .prepare_verification("idn_missing")
@@ -224,7 +197,7 @@ async fn a_phone_code_goes_by_sms_and_five_wrong_codes_fail_it() {
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..4 {
         assert_eq!(
-            failure(
+            common::failure(
                 clerk
                     .phone_numbers()
                     .attempt_verification(&phone_id, &verification_id, wrong)
@@ -234,7 +207,7 @@ async fn a_phone_code_goes_by_sms_and_five_wrong_codes_fail_it() {
         );
     }
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .phone_numbers()
                 .attempt_verification(&phone_id, &verification_id, wrong)
@@ -244,7 +217,7 @@ async fn a_phone_code_goes_by_sms_and_five_wrong_codes_fail_it() {
     );
     // Failed for good: even the right code is refused now, and the number stays unverified.
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .phone_numbers()
                 .attempt_verification(&phone_id, &verification_id, code.as_str())
@@ -349,7 +322,7 @@ async fn a_sign_in_token_redeems_once_into_a_session() {
     let ticket = token.token.clone().unwrap().expose().to_owned();
     assert!(token.url.as_deref().unwrap().ends_with(&ticket));
 
-    let (status, session) = raw(
+    let (status, session) = common::raw(
         &emulator,
         "POST",
         "/emulator/tickets/accept",
@@ -359,7 +332,7 @@ async fn a_sign_in_token_redeems_once_into_a_session() {
     assert_eq!(status, 200, "{session}");
     assert_eq!(session["user_id"], json!(user_id));
     assert_eq!(session["status"], "active");
-    let (status, again) = raw(
+    let (status, again) = common::raw(
         &emulator,
         "POST",
         "/emulator/tickets/accept",
@@ -372,7 +345,7 @@ async fn a_sign_in_token_redeems_once_into_a_session() {
     );
     // Accepted, so it can no longer be revoked.
     assert_eq!(
-        failure(clerk.sign_in_tokens().revoke(&token.id).await),
+        common::failure(clerk.sign_in_tokens().revoke(&token.id).await),
         (400, "sign_in_token_not_pending".into())
     );
 
@@ -387,7 +360,7 @@ async fn a_sign_in_token_redeems_once_into_a_session() {
     );
     // Unknown user, bad lifetime.
     assert_eq!(
-        failure(clerk.sign_in_tokens().create("user_missing").await),
+        common::failure(clerk.sign_in_tokens().create("user_missing").await),
         (404, "resource_not_found".into())
     );
     // The SDK refuses a lifetime below 1 before sending; the emulator refuses it too.
@@ -399,7 +372,7 @@ async fn a_sign_in_token_redeems_once_into_a_session() {
             .await
             .is_err()
     );
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/sign_in_tokens",
@@ -483,7 +456,7 @@ async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
 
     // Used, so revoking is refused; a pending one revokes once.
     assert_eq!(
-        failure(clerk.actor_tokens().revoke(&actor_token.id).await),
+        common::failure(clerk.actor_tokens().revoke(&actor_token.id).await),
         (400, "actor_token_not_pending".into())
     );
     let pending = clerk
@@ -508,7 +481,7 @@ async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
     );
 
     // The actor needs a `sub`; the user must exist.
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/actor_tokens",
@@ -520,7 +493,7 @@ async fn an_actor_token_makes_a_session_whose_tokens_carry_act() {
         (422, json!("form_param_missing"))
     );
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .actor_tokens()
                 .create(
@@ -588,7 +561,7 @@ async fn a_session_refreshes_with_its_refresh_token_and_clients_verify() {
 
     // A wrong refresh token, another session's token, or a revoked session: 401.
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .sessions()
                 .refresh(
@@ -604,7 +577,7 @@ async fn a_session_refreshes_with_its_refresh_token_and_clients_verify() {
     let other = clerk.sessions().create(&user_id).await.unwrap();
     let other_cookies = emulator.session_cookies(&other.id).unwrap();
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .sessions()
                 .refresh(
@@ -625,7 +598,7 @@ async fn a_session_refreshes_with_its_refresh_token_and_clients_verify() {
     let mut forged = cookies.client.clone();
     forged.pop();
     assert_eq!(
-        failure(clerk.clients().verify(&forged).await),
+        common::failure(clerk.clients().verify(&forged).await),
         (400, "client_token_invalid".into())
     );
     #[allow(deprecated)] // Clerk marks the list deprecated; the emulator still serves it
@@ -634,7 +607,7 @@ async fn a_session_refreshes_with_its_refresh_token_and_clients_verify() {
 
     clerk.sessions().revoke(&session.id).await.unwrap();
     assert_eq!(
-        failure(
+        common::failure(
             clerk
                 .sessions()
                 .refresh(

@@ -5,36 +5,9 @@
 
 mod common;
 
-use clerk_backend::Error;
 use clerk_backend::models::{BulkWaitlistEntry, WaitlistEntryStatus, WaitlistEntryStatusFilter};
 use clerk_emulator::Emulator;
 use serde_json::{Value, json};
-
-fn failure<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let e = result.expect_err("the call must fail");
-    (
-        e.status().map_or(0, |s| s.as_u16()),
-        e.code().unwrap_or_default().to_owned(),
-    )
-}
-
-async fn raw(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
-        .bearer_auth(emulator.secret_key());
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
 
 fn slugs_to(emulator: &Emulator, to: &str) -> Vec<String> {
     emulator
@@ -77,7 +50,7 @@ async fn joining_twice_returns_the_same_entry_and_confirms_once() {
         .unwrap();
     assert!(slugs_to(&emulator, "quiet@example.com").is_empty());
 
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/waitlist_entries",
@@ -86,7 +59,8 @@ async fn joining_twice_returns_the_same_entry_and_confirms_once() {
     .await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["code"], "form_param_format_invalid");
-    let (status, body) = raw(&emulator, "POST", "/v1/waitlist_entries", Some(json!({}))).await;
+    let (status, body) =
+        common::raw(&emulator, "POST", "/v1/waitlist_entries", Some(json!({}))).await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["code"], "form_param_missing");
     assert_eq!(body["errors"][0]["meta"]["param_name"], "email_address");
@@ -110,7 +84,7 @@ async fn joining_twice_returns_the_same_entry_and_confirms_once() {
     assert_eq!(bulk.len(), 2);
     assert_eq!(bulk[0].id, first.id);
     assert!(slugs_to(&emulator, "grace@example.com").is_empty());
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "POST",
         "/v1/waitlist_entries/bulk",
@@ -121,7 +95,7 @@ async fn joining_twice_returns_the_same_entry_and_confirms_once() {
     let many: Vec<Value> = (0..51)
         .map(|i| json!({"email_address": format!("n{i}@example.com")}))
         .collect();
-    let (status, _) = raw(
+    let (status, _) = common::raw(
         &emulator,
         "POST",
         "/v1/waitlist_entries/bulk",
@@ -157,7 +131,7 @@ async fn an_invite_creates_an_invitation_and_reject_and_delete_follow_the_status
     );
 
     // A second invite meets the pending invitation, unless told to ignore it.
-    let (status, code) = failure(clerk.waitlist_entries().invite(&entry.id).await);
+    let (status, code) = common::failure(clerk.waitlist_entries().invite(&entry.id).await);
     assert_eq!((status, code.as_str()), (400, "duplicate_record"));
     let again = clerk
         .waitlist_entries()
@@ -168,7 +142,7 @@ async fn an_invite_creates_an_invitation_and_reject_and_delete_follow_the_status
     assert_ne!(again.invitation.unwrap().id, invitation.id);
 
     // An invited entry cannot be deleted; rejecting it revokes its pending invitation.
-    let (status, _) = failure(clerk.waitlist_entries().delete(&entry.id).await);
+    let (status, _) = common::failure(clerk.waitlist_entries().delete(&entry.id).await);
     assert_eq!(status, 409);
     let rejected = clerk.waitlist_entries().reject(&entry.id).await.unwrap();
     assert_eq!(rejected.status, WaitlistEntryStatus::Rejected);
@@ -184,11 +158,11 @@ async fn an_invite_creates_an_invitation_and_reject_and_delete_follow_the_status
     let deleted = clerk.waitlist_entries().delete(&pending.id).await.unwrap();
     assert!(deleted.deleted);
     assert_eq!(deleted.object, "waitlist_entry");
-    let (status, code) = failure(clerk.waitlist_entries().delete(&pending.id).await);
+    let (status, code) = common::failure(clerk.waitlist_entries().delete(&pending.id).await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
-    let (status, code) = failure(clerk.waitlist_entries().invite("wle_missing").await);
+    let (status, code) = common::failure(clerk.waitlist_entries().invite("wle_missing").await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
-    let (status, code) = failure(clerk.waitlist_entries().reject("wle_missing").await);
+    let (status, code) = common::failure(clerk.waitlist_entries().reject("wle_missing").await);
     assert_eq!((status, code.as_str()), (404, "resource_not_found"));
 
     // An address a user holds needs ignore_existing.
@@ -204,7 +178,7 @@ async fn an_invite_creates_an_invitation_and_reject_and_delete_follow_the_status
         .notify(false)
         .await
         .unwrap();
-    let (status, _) = failure(clerk.waitlist_entries().invite(&held.id).await);
+    let (status, _) = common::failure(clerk.waitlist_entries().invite(&held.id).await);
     assert_eq!(status, 400);
     common::validate_traffic(&emulator);
 }
@@ -271,7 +245,7 @@ async fn lists_filter_order_and_page() {
         .unwrap();
     assert_eq!(by_id.data.len(), 1);
 
-    let (status, body) = raw(
+    let (status, body) = common::raw(
         &emulator,
         "GET",
         "/v1/waitlist_entries?status=waiting",
@@ -280,7 +254,8 @@ async fn lists_filter_order_and_page() {
     .await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["meta"]["param_name"], "status");
-    let (status, body) = raw(&emulator, "GET", "/v1/waitlist_entries?order_by=name", None).await;
+    let (status, body) =
+        common::raw(&emulator, "GET", "/v1/waitlist_entries?order_by=name", None).await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["meta"]["param_name"], "order_by");
     common::validate_traffic(&emulator);

@@ -206,3 +206,37 @@ pub async fn user_id(clerk: &clerk_backend::Clerk, email: &str) -> String {
         .unwrap()
         .id
 }
+
+/// The status and error code of a call that must fail.
+pub fn failure<T: std::fmt::Debug>(result: Result<T, clerk_backend::Error>) -> (u16, String) {
+    let e = result.expect_err("the call must fail");
+    (
+        e.status().map_or(0, |s| s.as_u16()),
+        e.code().unwrap_or_default().to_owned(),
+    )
+}
+
+/// A request with the secret key and, if given, a JSON body: the status and the JSON answer
+/// (`null` when the answer is not JSON), to check the exact wire.
+pub async fn raw(
+    emulator: &Emulator,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method.parse().unwrap(), format!("{}{path}", emulator.url()))
+        .bearer_auth(emulator.secret_key());
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
