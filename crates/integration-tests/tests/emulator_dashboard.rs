@@ -386,6 +386,17 @@ async fn driver() -> Option<(Driver, Option<std::path::PathBuf>)> {
     panic!("chromedriver did not start listening");
 }
 
+async fn click(browser: &fantoccini::Client, locator: Locator<'_>) {
+    browser.find(locator).await.unwrap().click().await.unwrap();
+}
+
+/// Saves what the browser shows as `<name>.png` under `dir`.
+async fn shot(browser: &fantoccini::Client, dir: &std::path::Path, name: &str) {
+    let png = browser.screenshot().await.unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
 /// Where screenshots go: `target/tmp/dashboard/` (kept after the run).
 fn artefacts() -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard");
@@ -433,66 +444,28 @@ async fn a_person_uses_the_dashboard_in_headless_chromium() {
     assert_eq!(browser.title().await.unwrap(), "Overview · Clerk emulator");
     let cards = text(".cards").await;
     assert!(cards.contains("122\nUsers"), "{cards}");
-    std::fs::write(
-        shots.join("overview.png"),
-        browser.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(&browser, &shots, "overview").await;
 
     // To the users, the next page, then a search typed into the box.
-    browser
-        .find(Locator::LinkText("Users"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::LinkText("Users")).await;
     assert_eq!(text(".pager .range").await, "Showing 1–50 of 122");
     let shown = browser
         .find_all(Locator::Css("#users tbody tr"))
         .await
         .unwrap();
     assert_eq!(shown.len(), 50);
-    browser
-        .find(Locator::Css("a[rel=next]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("a[rel=next]")).await;
     assert_eq!(text(".pager .range").await, "Showing 51–100 of 122");
     let search = browser.find(Locator::Css("input[name=q]")).await.unwrap();
     search.send_keys("lovelace").await.unwrap();
-    browser
-        .find(Locator::Css("form.search button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("form.search button")).await;
     assert_eq!(text(".pager .range").await, "Showing 1–1 of 1");
-    std::fs::write(
-        shots.join("users-search.png"),
-        browser.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(&browser, &shots, "users-search").await;
 
     // The user, then her organization, then back through its member list.
-    browser
-        .find(Locator::LinkText("Ada Lovelace"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::LinkText("Ada Lovelace")).await;
     assert_eq!(text("h1").await, "Ada Lovelace");
-    browser
-        .find(Locator::LinkText("Acme Corp"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::LinkText("Acme Corp")).await;
     assert_eq!(text("h1").await, "Acme Corp");
     let members = text("#members").await;
     assert!(
@@ -500,23 +473,11 @@ async fn a_person_uses_the_dashboard_in_headless_chromium() {
         "{members}"
     );
     assert!(text("#invitations").await.contains("dee@example.com"));
-    browser
-        .find(Locator::LinkText("Ada Lovelace"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    std::fs::write(shots.join("user.png"), browser.screenshot().await.unwrap()).unwrap();
+    click(&browser, Locator::LinkText("Ada Lovelace")).await;
+    shot(&browser, &shots, "user").await;
 
     // Impersonate: the page shows a token that verifies as Ada, impersonated.
-    browser
-        .find(Locator::Id("impersonate"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Id("impersonate")).await;
     assert_eq!(text("h1").await, "Impersonating Ada Lovelace");
     let token = browser
         .find(Locator::Id("session-token"))
@@ -532,7 +493,7 @@ async fn a_person_uses_the_dashboard_in_headless_chromium() {
         .unwrap();
     assert_eq!(claims.sub, w.ada);
     assert_eq!(claims.act.as_ref().unwrap().sub, "emulator_dashboard");
-    std::fs::write(shots.join("token.png"), browser.screenshot().await.unwrap()).unwrap();
+    shot(&browser, &shots, "token").await;
 
     // The session it started is listed as impersonated.
     browser
@@ -543,37 +504,19 @@ async fn a_person_uses_the_dashboard_in_headless_chromium() {
     assert!(!text("#sessions").await.contains(&w.grace));
 
     // The mailbox: the invitation email, opened.
-    browser
-        .find(Locator::LinkText("Mailbox"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::LinkText("Mailbox")).await;
     assert!(text("#messages").await.contains("dee@example.com"));
-    browser
-        .find(Locator::Css("#messages tbody tr td a[href^='/mailbox/']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    assert!(text("dl").await.contains("dee@example.com"));
-    std::fs::write(
-        shots.join("message.png"),
-        browser.screenshot().await.unwrap(),
+    click(
+        &browser,
+        Locator::Css("#messages tbody tr td a[href^='/mailbox/']"),
     )
-    .unwrap();
+    .await;
+    assert!(text("dl").await.contains("dee@example.com"));
+    shot(&browser, &shots, "message").await;
 
     // Webhooks with their status.
     wait_for_deliveries(&w.emulator).await;
-    browser
-        .find(Locator::LinkText("Webhooks"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::LinkText("Webhooks")).await;
     let table = text("#deliveries").await;
     assert!(
         table.contains("user.created") && table.contains("delivered"),
@@ -583,9 +526,7 @@ async fn a_person_uses_the_dashboard_in_headless_chromium() {
         table.contains("organization.created") && table.contains("failed"),
         "{table}"
     );
-    let shot = browser.screenshot().await.unwrap();
-    assert_eq!(&shot[..8], b"\x89PNG\r\n\x1a\n", "a PNG screenshot");
-    std::fs::write(shots.join("webhooks.png"), shot).unwrap();
+    shot(&browser, &shots, "webhooks").await;
     eprintln!("screenshots in {}", shots.display());
 
     browser.close().await.unwrap();

@@ -6,20 +6,7 @@ use std::fmt::Write as _;
 pub(crate) const PER_PAGE: usize = 50;
 
 /// Text made safe inside HTML elements and quoted attributes.
-pub(crate) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::domain::mailbox::escape_text as esc;
 
 /// A query-string value, percent-encoded.
 pub(crate) fn url_encode(text: &str) -> String {

@@ -81,16 +81,7 @@ fn select<T>(
     if query.needle.is_empty() {
         return (total, items.skip(start).take(PER_PAGE).collect());
     }
-    let mut found = 0;
-    let mut rows = Vec::new();
-    for item in items {
-        if matches(&item) {
-            if found >= start && rows.len() < PER_PAGE {
-                rows.push(item);
-            }
-            found += 1;
-        }
-    }
+    let (rows, found) = crate::domain::paging::cut(items.filter(matches), PER_PAGE, start, |r| r);
     (found, rows)
 }
 

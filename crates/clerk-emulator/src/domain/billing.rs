@@ -16,7 +16,7 @@
 //! `conflict` where the spec lists 409); a credit decrease below zero is 422
 //! `form_param_value_invalid` on `amount`.
 
-use super::paging::paging;
+use super::paging::{cut, paging};
 use super::validate::{civil, parse_rfc3339_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, now_ms};
@@ -485,15 +485,7 @@ pub(crate) fn list_plans(db: &Db, p: &PlanListParams) -> ApiResult<(Vec<Commerce
         .rev()
         .filter(|r| payer_type.is_none_or(|t| r.plan.for_payer_type == t))
         .collect();
-    let total = rows.len();
-    Ok((
-        rows.into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(|r| r.plan.clone())
-            .collect(),
-        total,
-    ))
+    Ok(cut(rows, limit, offset, |r| r.plan.clone()))
 }
 
 /// The query of `GET /v1/billing/prices`.
@@ -527,11 +519,7 @@ pub(crate) fn list_prices(db: &Db, p: &PriceListParams) -> ApiResult<(Vec<Billin
             .then(b.created_at.cmp(&a.created_at))
             .then(b.id.cmp(&a.id))
     });
-    let total = rows.len();
-    Ok((
-        rows.into_iter().skip(offset).take(limit).cloned().collect(),
-        total,
-    ))
+    Ok(cut(rows, limit, offset, Clone::clone))
 }
 
 /// The body of `POST /v1/billing/prices`.
@@ -1475,15 +1463,9 @@ pub(crate) fn list_items(
             })
         })
         .collect();
-    let total = rows.len();
-    Ok((
-        rows.into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(|i| render_item(db, instance_id, i))
-            .collect(),
-        total,
-    ))
+    Ok(cut(rows, limit, offset, |i| {
+        render_item(db, instance_id, i)
+    }))
 }
 
 fn item(db: &Db, id: &str) -> ApiResult<ItemRecord> {

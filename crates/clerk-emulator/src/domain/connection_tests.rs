@@ -124,22 +124,14 @@ pub(crate) fn list_test_runs(
         ));
     }
     let (limit, offset) = paging(p.limit, p.offset)?;
-    let rows: Vec<&StoredTestRun> = db
+    let rows = db
         .connections
         .test_runs
         .values()
         .rev()
         .filter(|r| r.connection_id == connection_id)
-        .filter(|r| p.status.is_empty() || p.status.contains(&r.run.status))
-        .collect();
-    let total = rows.len();
-    let page = rows
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|r| r.run.clone())
-        .collect();
-    Ok((page, total))
+        .filter(|r| p.status.is_empty() || p.status.contains(&r.run.status));
+    Ok(super::paging::cut(rows, limit, offset, |r| r.run.clone()))
 }
 
 /// Plays the IdP for the run whose URL carries `secret`: the finished run. A URL no run has

@@ -469,8 +469,7 @@ pub(crate) fn list_saml(db: &Db, p: &SamlListParams) -> ApiResult<(Vec<SamlConne
         };
         directed(by.then_with(|| a.id.cmp(&b.id)), desc)
     });
-    let total = rows.len();
-    Ok((rows.into_iter().skip(offset).take(limit).collect(), total))
+    Ok(super::paging::cut(rows, limit, offset, |r| r))
 }
 
 // ---- enterprise connections ----------------------------------------------------------------
@@ -852,6 +851,5 @@ pub(crate) fn list_enterprise(
         .filter(|c| p.active.is_none_or(|a| c.active == a))
         .map(render_enterprise)
         .collect();
-    let total = rows.len();
-    Ok((rows.into_iter().skip(offset).take(limit).collect(), total))
+    Ok(super::paging::cut(rows, limit, offset, |r| r))
 }

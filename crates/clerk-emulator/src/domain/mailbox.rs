@@ -119,7 +119,13 @@ pub(crate) fn send_organization_invitation(
     );
 }
 
+/// Text made safe inside HTML elements and quoted attributes, its line breaks kept as `<br>`.
 pub(crate) fn escape_html(text: &str) -> String {
+    escape_text(text).replace('\n', "<br>")
+}
+
+/// Text made safe inside HTML elements and quoted attributes.
+pub(crate) fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -128,7 +134,6 @@ pub(crate) fn escape_html(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("<br>"),
             c => out.push(c),
         }
     }

@@ -164,13 +164,8 @@ pub(crate) fn pending_suggestions(db: &Db, domain_id: &str) -> usize {
 }
 
 pub(crate) fn page(db: &Db, rows: Vec<&DomainRecord>, limit: usize, offset: usize) -> Response {
-    let total = rows.len();
-    let data: Vec<OrganizationDomain> = rows
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|d| render(db, d))
-        .collect();
+    let (data, total): (Vec<OrganizationDomain>, usize) =
+        super::paging::cut(rows, limit, offset, |d| render(db, d));
     json(&json!({"data": data, "total_count": total}))
 }
 

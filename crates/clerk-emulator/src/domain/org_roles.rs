@@ -385,13 +385,7 @@ pub(crate) fn list_page<T, R: Serialize>(
         let by = by.then_with(|| ia.cmp(ib));
         if desc { by.reverse() } else { by }
     });
-    let total = rows.len();
-    let data: Vec<R> = rows
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(render)
-        .collect();
+    let (data, total): (Vec<R>, usize) = super::paging::cut(rows, limit, offset, render);
     Ok(json(&json!({"data": data, "total_count": total})))
 }
 

@@ -35,6 +35,25 @@ pub(crate) fn paging(limit: Option<i64>, offset: Option<i64>) -> ApiResult<(usiz
     Ok((page_limit(limit), offset as usize))
 }
 
+/// One page of a list's rows (already filtered and in order), each rendered, and how many rows
+/// the list has before paging.
+pub(crate) fn cut<T, R>(
+    rows: impl IntoIterator<Item = T>,
+    limit: usize,
+    offset: usize,
+    render: impl FnMut(T) -> R,
+) -> (Vec<R>, usize) {
+    let mut total = 0;
+    let mut page = Vec::new();
+    for row in rows {
+        if total >= offset && page.len() < limit {
+            page.push(row);
+        }
+        total += 1;
+    }
+    (page.into_iter().map(render).collect(), total)
+}
+
 /// The page size Clerk uses: 1..=500 as asked, anything else silently 10.
 pub(crate) fn page_limit(limit: Option<i64>) -> usize {
     match limit {

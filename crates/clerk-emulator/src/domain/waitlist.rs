@@ -285,8 +285,7 @@ pub(crate) fn list(db: &Db, p: &ListParams) -> ApiResult<(Vec<WaitlistEntry>, us
         };
         directed(by.then_with(|| a.id.cmp(&b.id)), desc)
     });
-    let total = rows.len();
-    Ok((rows.into_iter().skip(offset).take(limit).collect(), total))
+    Ok(super::paging::cut(rows, limit, offset, |r| r))
 }
 
 /// When the entry was invited (its invitation's creation), if it was.

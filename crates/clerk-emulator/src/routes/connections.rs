@@ -198,7 +198,7 @@ async fn visit_test_run(
     };
     let page = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><pre>{}</pre></body></html>",
-        crate::domain::mailbox::escape_html(&body)
+        crate::domain::mailbox::escape_text(&body)
     );
     (
         status,
