@@ -501,8 +501,9 @@ impl<'a> Types<'a> {
     /// One field, with the overrides for `owner.wire` applied.
     pub fn field(&self, wire: &str, prop: &Json, ty: Ty, required: bool, owner: &str) -> Field {
         let ov = self.ov.field.get(&format!("{owner}.{wire}"));
-        let secret =
-            ov.is_some_and(|o| o.secret) || self.ov.secret_fields.iter().any(|s| s == wire);
+        let secret = ov
+            .and_then(|o| o.secret)
+            .unwrap_or_else(|| self.ov.secret_fields.iter().any(|s| s == wire));
         let ty = if secret { secret_of(ty) } else { ty };
         let target = self.resolve(prop);
         let deprecated = prop.at("deprecated").as_bool() == Some(true)

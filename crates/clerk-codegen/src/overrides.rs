@@ -86,9 +86,10 @@ pub struct FieldOverride {
     /// In a request body: `null` clears the value, so the field is a `Patch<T>`.
     #[serde(default)]
     pub patch: bool,
-    /// The value is a secret (`SecretString`).
+    /// The value is a secret (`SecretString`): `true` for one the name list misses, `false`
+    /// for a field whose wire name is on `secret_fields` but holds none (a log line's `code`).
     #[serde(default)]
-    pub secret: bool,
+    pub secret: Option<bool>,
     /// The Rust field (and setter) name.
     pub rename: Option<String>,
     /// Read as optional although the spec requires it: Clerk's own payloads leave it out.

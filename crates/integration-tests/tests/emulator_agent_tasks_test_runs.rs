@@ -287,7 +287,7 @@ async fn enterprise_connection_test_runs_finish_at_the_emulated_idp() {
         .as_deref()
         .unwrap_or_default()
         .iter()
-        .map(|l| l.code.as_ref().map(|c| c.expose().to_owned()))
+        .map(|l| l.code.clone())
         .collect();
     assert!(
         codes.contains(&Some("email_domain_mismatch".into())),

@@ -241,7 +241,7 @@ pub struct EnterpriseConnectionTestRunLogs {
     pub level: String,
     /// Code (`code`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<SecretString>,
+    pub code: Option<String>,
     /// Short message (`short_message`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_message: Option<String>,
