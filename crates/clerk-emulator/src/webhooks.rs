@@ -164,6 +164,16 @@ impl DeliveryLog {
         }
     }
 
+    /// How many events are kept.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// The event with this message id, if it is still kept.
+    pub(crate) fn get(&self, id: &str) -> Option<Delivery> {
+        self.lock().iter().rev().find(|d| d.id == id).cloned()
+    }
+
     /// Every event kept, newest first.
     pub(crate) fn newest_first(&self) -> Vec<Delivery> {
         self.lock().iter().rev().cloned().collect()

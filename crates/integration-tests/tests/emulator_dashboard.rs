@@ -386,8 +386,32 @@ async fn driver() -> Option<(Driver, Option<std::path::PathBuf>)> {
     panic!("chromedriver did not start listening");
 }
 
+/// Clicks what `locator` finds, which leads to another page, and waits until the browser is
+/// there (a click does not wait for the navigation it starts).
 async fn click(browser: &fantoccini::Client, locator: Locator<'_>) {
+    let from = browser.current_url().await.unwrap();
     browser.find(locator).await.unwrap().click().await.unwrap();
+    browser
+        .wait_for_navigation(Some(from))
+        .await
+        .expect("the click leads to another page");
+}
+
+/// The text of the element `css` finds on the current page, once the page has it: a page
+/// still loading may not have it yet, or have it replaced under the finder.
+async fn text(browser: &fantoccini::Client, css: &str) -> String {
+    let mut last = None;
+    for _ in 0..100 {
+        match browser.find(Locator::Css(css)).await {
+            Ok(element) => match element.text().await {
+                Ok(text) => return text,
+                Err(e) => last = Some(e),
+            },
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no {css} on the page: {last:?}");
 }
 
 /// Saves what the browser shows as `<name>.png` under `dir`.
@@ -426,18 +450,7 @@ async fn a_person_uses_the_dashboard_in_headless_chromium() {
         .await
         .expect("a Chromium session");
     let shots = artefacts();
-    let text = |css: &'static str| {
-        let browser = &browser;
-        async move {
-            browser
-                .find(Locator::Css(css))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
-    };
+    let text = |css: &'static str| text(&browser, css);
 
     // The overview.
     browser.goto(&base).await.unwrap();

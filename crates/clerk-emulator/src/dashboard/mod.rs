@@ -790,7 +790,11 @@ async fn mailbox(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Respon
 
 async fn message(State(state): State<Shared>, Path(id): Path<String>) -> Response {
     let db = state.read();
-    let Some(m) = db.mailbox.all().into_iter().find(|m| m.id() == id) else {
+    let found = match db.mailbox.emails.get(&id) {
+        Some(e) => Some(Message::Email(e.clone())),
+        None => db.mailbox.sms_messages.get(&id).cloned().map(Message::Sms),
+    };
+    let Some(m) = found else {
         return not_found(Section::Mailbox, "message", &id);
     };
     let (kind, title, created, user_id, data) = match &m {
@@ -920,12 +924,7 @@ async fn webhooks(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Respo
 }
 
 async fn delivery(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    let Some(d) = state
-        .deliveries
-        .newest_first()
-        .into_iter()
-        .find(|d| d.id == id)
-    else {
+    let Some(d) = state.deliveries.get(&id) else {
         return not_found(Section::Webhooks, "webhook event", &id);
     };
     let data: serde_json::Value = serde_json::from_str(&d.data).unwrap_or(serde_json::Value::Null);
@@ -955,7 +954,6 @@ async fn overview(State(state): State<Shared>) -> Response {
         .filter(|s| s.status == SessionStatus::Active)
         .count();
     let messages = db.mailbox.emails.len() + db.mailbox.sms_messages.len();
-    let deliveries = state.deliveries.newest_first();
     let cards = [
         ("/users", "Users", db.users.len()),
         (
@@ -965,7 +963,7 @@ async fn overview(State(state): State<Shared>) -> Response {
         ),
         ("/sessions", "Active sessions", active_sessions),
         ("/mailbox", "Messages", messages),
-        ("/webhooks", "Webhook events", deliveries.len()),
+        ("/webhooks", "Webhook events", state.deliveries.len()),
     ];
     let mut body = String::from("<h1>Overview</h1><div class=\"cards\">");
     for (href, label, n) in cards {
