@@ -132,6 +132,7 @@ async fn main() -> ExitCode {
         emulator.url(),
         emulator.url()
     );
+    println!("Dashboard: {}/", emulator.url());
     if let Some(path) = &options.state {
         println!("State: {path}");
     }

@@ -53,6 +53,10 @@ async fn starts_prints_its_keys_serves_and_stops_on_ctrl_c() {
     let url = value("CLERK_API_URL=");
     assert_eq!(value("CLERK_SECRET_KEY="), "sk_test_cli");
     assert!(value("CLERK_PUBLISHABLE_KEY=").starts_with("pk_test_"));
+    // The dashboard is where it says, and needs no key.
+    let dashboard = reqwest::get(value("Dashboard: ")).await.unwrap();
+    assert_eq!(dashboard.status(), 200);
+    assert!(dashboard.text().await.unwrap().contains("<title>Overview"));
 
     let response = reqwest::Client::new()
         .post(format!("{url}/v1/users"))
