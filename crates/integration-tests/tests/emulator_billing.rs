@@ -1035,25 +1035,7 @@ async fn billing_survives_a_restart_with_a_state_file() {
 /// in order and in the webhooks spec's shapes.
 #[tokio::test]
 async fn every_billing_operation_is_called_and_its_events_match_the_webhooks_spec() {
-    use std::sync::{Arc, Mutex};
-    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let inbox = received.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
-    let app = axum::Router::new().route(
-        "/hooks",
-        axum::routing::post(move |body: axum::body::Bytes| {
-            let inbox = inbox.clone();
-            async move {
-                inbox
-                    .lock()
-                    .unwrap()
-                    .push(serde_json::from_slice::<Value>(&body).unwrap());
-                axum::http::StatusCode::NO_CONTENT
-            }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (url, received) = common::webhook_inbox().await;
     let emulator = Emulator::builder()
         .record_traffic()
         .webhook(clerk_emulator::WebhookTarget::new(

@@ -18,7 +18,6 @@ use clerk_backend::models::{
 use clerk_emulator::{Emulator, WebhookTarget};
 use serde_json::{Value, json};
 
-/// A request with the secret key, as the SDK would not send it.
 /// A SCIM request to a full URL, with `key` as the bearer token; the status, the content type
 /// and the body.
 async fn scim(
@@ -58,16 +57,6 @@ async fn connection(clerk: &Clerk, name: &str, domain: &str) -> String {
         .create(name, EnterpriseConnectionProvider::SamlOkta, [domain])
         .await
         .unwrap()
-        .id
-}
-
-async fn role_id(clerk: &Clerk, key: &str) -> String {
-    let roles = clerk.organization_roles().list().query(key).await.unwrap();
-    roles
-        .data
-        .into_iter()
-        .find(|r| r.key == key)
-        .unwrap_or_else(|| panic!("no role {key}"))
         .id
 }
 
@@ -265,8 +254,8 @@ async fn directories_are_stored_under_both_names_and_refuse_bad_input() {
 async fn group_role_mappings_are_ranked_checked_and_replaced() {
     let emulator = common::recording().await;
     let clerk = emulator.client();
-    let admin = role_id(&clerk, "org:admin").await;
-    let member = role_id(&clerk, "org:member").await;
+    let admin = common::role_id(&clerk, "org:admin").await;
+    let member = common::role_id(&clerk, "org:member").await;
     let acme = connection(&clerk, "Acme SSO", "acme.com").await;
     let initech = connection(&clerk, "Initech SSO", "initech.com").await;
 
@@ -563,29 +552,6 @@ async fn group_role_mappings_are_ranked_checked_and_replaced() {
     common::assert_tags_called(&emulator, &["SCIM Directories", "Directories"]);
 }
 
-/// A local webhook endpoint that keeps every event body.
-async fn inbox() -> (String, Arc<Mutex<Vec<Value>>>) {
-    use axum::routing::post;
-    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let keep = received.clone();
-    let app = axum::Router::new().route(
-        "/hooks",
-        post(move |body: axum::body::Bytes| {
-            let keep = keep.clone();
-            async move {
-                if let Ok(v) = serde_json::from_slice(&body) {
-                    keep.lock().unwrap().push(v);
-                }
-                axum::http::StatusCode::NO_CONTENT
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/hooks"), received)
-}
-
 async fn events_of(received: &Arc<Mutex<Vec<Value>>>, kind: &str, n: usize) -> Vec<Value> {
     for _ in 0..200 {
         let found: Vec<Value> = received
@@ -605,7 +571,7 @@ async fn events_of(received: &Arc<Mutex<Vec<Value>>>, kind: &str, n: usize) -> V
 
 #[tokio::test]
 async fn the_scim_endpoint_provisions_users_the_backend_api_cannot_delete() {
-    let (hook_url, received) = inbox().await;
+    let (hook_url, received) = common::webhook_inbox().await;
     let emulator = Emulator::builder()
         .record_traffic()
         .webhook(WebhookTarget::new(
@@ -918,7 +884,7 @@ async fn directories_mappings_and_provisioned_users_survive_a_restart() {
     let (directory_id, key, user_id, endpoint) = {
         let emulator = Emulator::builder().state_file(&file).start().await.unwrap();
         let clerk = emulator.client();
-        let admin = role_id(&clerk, "org:admin").await;
+        let admin = common::role_id(&clerk, "org:admin").await;
         let acme = connection(&clerk, "Acme SSO", "acme.com").await;
         let directory = clerk
             .directories()

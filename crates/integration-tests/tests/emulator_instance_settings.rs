@@ -9,7 +9,6 @@ use clerk_backend::Clerk;
 use clerk_emulator::Emulator;
 use serde_json::{Value, json};
 
-/// A request over plain HTTP: the status and the JSON body (null when there is none).
 /// Asserts an error answer's status and code; returns its first error.
 #[track_caller]
 fn error(answer: &(u16, Value), status: u16, code: &str) -> Value {

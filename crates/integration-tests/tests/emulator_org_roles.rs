@@ -25,23 +25,12 @@ fn assert_error(err: &clerk_backend::Error, status: u16, code: &str, param: Opti
     }
 }
 
-/// A request over plain HTTP: the status and the JSON body.
 async fn permission(clerk: &Clerk, name: &str, key: &str) -> String {
     clerk
         .organization_permissions()
         .create(name, key)
         .await
         .unwrap()
-        .id
-}
-
-async fn role_id(clerk: &Clerk, key: &str) -> String {
-    let roles = clerk.organization_roles().list().query(key).await.unwrap();
-    roles
-        .data
-        .into_iter()
-        .find(|r| r.key == key)
-        .unwrap_or_else(|| panic!("no role {key}"))
         .id
 }
 
@@ -196,7 +185,7 @@ async fn permissions_are_the_system_ones_plus_custom_ones() {
     assert_error(&err, 422, "form_param_value_invalid", Some("order_by"));
 
     // Deleting a custom permission takes it from the roles that held it.
-    let admin = role_id(&clerk, "org:admin").await;
+    let admin = common::role_id(&clerk, "org:admin").await;
     clerk
         .organization_roles()
         .assign_permission(&admin, &read.id)
@@ -1146,25 +1135,7 @@ async fn every_operation_of_these_groups_is_implemented() {
 /// The events of these groups reach a webhook endpoint in the webhooks spec's shapes.
 #[tokio::test]
 async fn role_permission_and_domain_events_match_the_webhooks_spec() {
-    use std::sync::{Arc, Mutex};
-    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let inbox = received.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
-    let app = axum::Router::new().route(
-        "/hooks",
-        axum::routing::post(move |body: axum::body::Bytes| {
-            let inbox = inbox.clone();
-            async move {
-                inbox
-                    .lock()
-                    .unwrap()
-                    .push(serde_json::from_slice::<Value>(&body).unwrap());
-                axum::http::StatusCode::NO_CONTENT
-            }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (url, received) = common::webhook_inbox().await;
     let emulator = Emulator::builder()
         .webhook(clerk_emulator::WebhookTarget::new(
             url,

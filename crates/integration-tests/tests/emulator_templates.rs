@@ -12,8 +12,6 @@ use clerk_emulator::Emulator;
 use clerk_emulator::wire::Message;
 use serde_json::{Value, json};
 
-/// The status and code of a failed SDK call.
-/// A raw request with the secret key: (status, JSON body).
 /// The newest message to `to` with this slug.
 fn last_message(emulator: &Emulator, to: &str, slug: &str) -> Message {
     emulator

@@ -240,3 +240,37 @@ pub async fn raw(
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     )
 }
+
+/// A local webhook endpoint that answers 204 and keeps every event body it gets: its URL and
+/// the events so far.
+pub async fn webhook_inbox() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+    let received: std::sync::Arc<std::sync::Mutex<Vec<Value>>> = Default::default();
+    let keep = received.clone();
+    let app = axum::Router::new().route(
+        "/hooks",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let keep = keep.clone();
+            async move {
+                if let Ok(v) = serde_json::from_slice(&body) {
+                    keep.lock().unwrap().push(v);
+                }
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/hooks"), received)
+}
+
+/// The id of the organization role with this key.
+pub async fn role_id(clerk: &clerk_backend::Clerk, key: &str) -> String {
+    let roles = clerk.organization_roles().list().query(key).await.unwrap();
+    roles
+        .data
+        .into_iter()
+        .find(|r| r.key == key)
+        .unwrap_or_else(|| panic!("no role {key}"))
+        .id
+}
